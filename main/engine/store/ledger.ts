@@ -1,0 +1,28 @@
+import type { Db } from './db';
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function ledgerRepo(db: Db) {
+  const since = db.prepare<[number, number], { at: number }>(
+    'SELECT at FROM send_ledger INDEXED BY send_ledger_account_at WHERE account_id = ? AND at > ? ORDER BY at',
+  );
+  return {
+    /** Send times of one account inside the rolling 24 hours before `now`, oldest first. */
+    window(accountId: number, now: number): number[] {
+      return since.all(accountId, now - DAY_MS).map((r) => r.at);
+    },
+    countSince(accountId: number, t: number): number {
+      return (
+        db
+          .prepare<[number, number], { n: number }>(
+            'SELECT count(*) AS n FROM send_ledger INDEXED BY send_ledger_account_at WHERE account_id = ? AND at > ?',
+          )
+          .get(accountId, t)?.n ?? 0
+      );
+    },
+    /** Entries older than the longest window are dead weight. */
+    prune(now: number): number {
+      return db.prepare('DELETE FROM send_ledger WHERE at <= ?').run(now - 2 * DAY_MS).changes;
+    },
+  };
+}

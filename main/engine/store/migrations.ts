@@ -1,0 +1,134 @@
+// Numbered schema migrations. Each runs in its own transaction that also sets user_version.
+// Append only: never edit a migration that has shipped; add the next number instead.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('outbox', 'smtp', 'gmail')),
+  label TEXT NOT NULL,
+  from_name TEXT NOT NULL,
+  from_address TEXT NOT NULL,
+  -- Server settings (host, port, security, username) or Gmail flags. Never a secret.
+  settings TEXT NOT NULL DEFAULT '{}',
+  preset TEXT,
+  limits TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'paused', 'needs_reauth')),
+  cooldown_until INTEGER,
+  -- Consecutive throttle answers; makes each cooldown longer than the last.
+  cooldown_strikes INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE campaigns (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  template TEXT NOT NULL,
+  pool TEXT NOT NULL DEFAULT '[]',
+  rotation TEXT NOT NULL DEFAULT 'most_headroom' CHECK (rotation IN ('most_headroom', 'round_robin', 'fill_first')),
+  reply_to TEXT,
+  status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'sending', 'paused', 'done', 'cancelled')),
+  position INTEGER NOT NULL,
+  schedule_at INTEGER,
+  send_window TEXT,
+  retry TEXT NOT NULL,
+  unsubscribe TEXT NOT NULL,
+  attachments TEXT NOT NULL DEFAULT '[]',
+  fields TEXT NOT NULL DEFAULT '[]',
+  paused_reason TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE recipients (
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  address TEXT NOT NULL,
+  -- Lower-cased address: the dedup key. The address itself is sent as written.
+  address_key TEXT NOT NULL,
+  fields TEXT NOT NULL DEFAULT '{}',
+  state TEXT NOT NULL DEFAULT 'queued'
+    CHECK (state IN ('queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  account_id INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
+  message_id TEXT,
+  last_error TEXT,
+  error_class TEXT
+    CHECK (error_class IS NULL OR error_class IN ('throttle', 'quota', 'auth', 'recipient', 'message', 'transient')),
+  lease_until INTEGER,
+  sent_at INTEGER,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  UNIQUE (campaign_id, address_key)
+) STRICT;
+-- Claim next (campaign, queued, due first) and count by state both use this index.
+CREATE INDEX recipients_claim ON recipients (campaign_id, state, next_attempt_at, id);
+CREATE INDEX recipients_sent_at ON recipients (campaign_id, sent_at) WHERE sent_at IS NOT NULL;
+
+CREATE TABLE suppressions (
+  address_key TEXT PRIMARY KEY,
+  address TEXT NOT NULL,
+  reason TEXT NOT NULL CHECK (reason IN ('unsubscribed', 'bounced', 'complained', 'manual')),
+  source TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- One row per attempt that may have reached the provider: the rolling-window caps count these,
+-- so the caps hold across restarts.
+CREATE TABLE send_ledger (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  campaign_id INTEGER,
+  recipient_id INTEGER,
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX send_ledger_account_at ON send_ledger (account_id, at);
+
+CREATE TABLE activity (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  level TEXT NOT NULL CHECK (level IN ('info', 'warn', 'error')),
+  campaign_id INTEGER,
+  account_id INTEGER,
+  message TEXT NOT NULL
+) STRICT;
+CREATE INDEX activity_campaign ON activity (campaign_id, id);
+
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  campaign_id INTEGER,
+  recipient_id INTEGER,
+  message_id TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  path TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbox_campaign ON outbox (campaign_id, id);
+
+-- Non-secret settings (e.g. the Gmail OAuth client id). Secrets live in the OS keychain.
+CREATE TABLE settings (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+`,
+  },
+];
+
+/** Throws if versions are not 1, 2, 3 … in order: a misnumbered file must never ship. */
+export function assertMonotonic(list: readonly Migration[]): void {
+  list.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`Migration ${m.name} has version ${m.version}, expected ${i + 1}`);
+  });
+}

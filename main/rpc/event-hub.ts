@@ -1,0 +1,86 @@
+// Pushed events with per-topic coalescing: a fast sender emits progress on every send, but each
+// subscriber gets at most one payload per topic per interval (the latest), so no renderer floods.
+import type { EventName, EventPayloads } from '../../shared/contract';
+import type { Clock } from '../engine/clock';
+
+export type Listener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void;
+
+/** Events whose payloads replace each other; the key says which ones share a topic. */
+const COALESCED: Partial<Record<EventName, (p: never) => string>> = {
+  'campaign.progress': (p: EventPayloads['campaign.progress']) => String(p.campaignId),
+  'import.progress': (p: EventPayloads['import.progress']) => p.importId,
+  'campaigns.changed': () => '*',
+  'accounts.changed': () => '*',
+};
+
+export class EventHub {
+  private listeners = new Set<Listener>();
+  private pending = new Map<string, { event: EventName; payload: unknown }>();
+  private lastFlush = new Map<string, number>();
+  private timers = new Map<string, () => void>();
+
+  constructor(
+    private clock: Clock,
+    readonly intervalMs = 250,
+  ) {}
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
+    const keyOf = COALESCED[event] as ((p: EventPayloads[E]) => string) | undefined;
+    // A final import progress must not be swallowed by coalescing.
+    const final = event === 'import.progress' && (payload as EventPayloads['import.progress']).phase === 'done';
+    if (!keyOf || final) {
+      if (keyOf) this.pending.delete(`${event}:${keyOf(payload)}`);
+      this.deliver(event, payload);
+      return;
+    }
+    const topic = `${event}:${keyOf(payload)}`;
+    const since = this.clock.now() - (this.lastFlush.get(topic) ?? Number.NEGATIVE_INFINITY);
+    if (since >= this.intervalMs && !this.timers.has(topic)) {
+      this.lastFlush.set(topic, this.clock.now());
+      this.deliver(event, payload);
+      return;
+    }
+    this.pending.set(topic, { event, payload });
+    if (!this.timers.has(topic)) {
+      const cancel = this.clock.setTimer(() => this.flush(topic), this.intervalMs - Math.max(0, since));
+      this.timers.set(topic, cancel);
+    }
+  }
+
+  /** Delivers whatever is pending now (used at shutdown so the last state is not lost). */
+  flushAll(): void {
+    for (const topic of [...this.pending.keys()]) this.flush(topic);
+  }
+
+  close(): void {
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
+    this.pending.clear();
+    this.listeners.clear();
+  }
+
+  private flush(topic: string) {
+    this.timers.get(topic)?.();
+    this.timers.delete(topic);
+    const item = this.pending.get(topic);
+    if (!item) return;
+    this.pending.delete(topic);
+    this.lastFlush.set(topic, this.clock.now());
+    this.deliver(item.event, item.payload as never);
+  }
+
+  private deliver<E extends EventName>(event: E, payload: EventPayloads[E]) {
+    for (const l of this.listeners) {
+      try {
+        l(event, payload);
+      } catch {
+        // A broken subscriber (closed socket) must not stop the others.
+      }
+    }
+  }
+}

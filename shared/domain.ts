@@ -1,0 +1,213 @@
+// Domain types shared by main and renderer. Pure data: no Node, Electron or DOM.
+
+export const RECIPIENT_STATES = ['queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain'] as const;
+export type RecipientState = (typeof RECIPIENT_STATES)[number];
+export type StateCounts = Record<RecipientState, number>;
+
+export const ACCOUNT_KINDS = ['outbox', 'smtp', 'gmail'] as const;
+export type AccountKind = (typeof ACCOUNT_KINDS)[number];
+
+/** Why a send failed, as the classifier decides. Drives requeue, cooldown and suppression. */
+export const FAILURE_CLASSES = ['throttle', 'quota', 'auth', 'recipient', 'message', 'transient'] as const;
+export type FailureClass = (typeof FAILURE_CLASSES)[number];
+
+export const ACCOUNT_STATUSES = ['active', 'paused', 'needs_reauth'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** draft → sending ⇄ paused → done | cancelled. `done` means nothing is queued or in flight. */
+export const CAMPAIGN_STATUSES = ['draft', 'sending', 'paused', 'done', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+
+export const ROTATION_POLICIES = ['most_headroom', 'round_robin', 'fill_first'] as const;
+export type RotationPolicy = (typeof ROTATION_POLICIES)[number];
+
+export const SMTP_SECURITY = ['tls', 'starttls', 'none'] as const;
+export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
+
+export const SUPPRESSION_REASONS = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+export interface Limits {
+  perMinute: number;
+  perHour: number;
+  /** Rolling 24 hours, counted from the send ledger. */
+  perDay: number;
+  /** Sends per rolling 24 h the app never uses (left for the user's own mail). */
+  reserve: number;
+  minGapMs: number;
+  maxGapMs: number;
+  maxConcurrent: number;
+}
+
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  /** null: the relay takes mail without authentication. */
+  username: string | null;
+  timeoutMs: number;
+}
+
+interface AccountBase {
+  id: number;
+  label: string;
+  fromName: string;
+  fromAddress: string;
+  limits: Limits;
+  status: AccountStatus;
+  /** Epoch ms until which the account sends nothing (throttled or quota spent). */
+  cooldownUntil: number | null;
+  lastError: string | null;
+  createdAt: number;
+}
+export type Account =
+  | (AccountBase & { kind: 'outbox' })
+  | (AccountBase & { kind: 'smtp'; smtp: SmtpSettings; preset: string })
+  | (AccountBase & { kind: 'gmail'; gmail: { workspace: boolean } });
+
+export interface SendWindow {
+  /** IANA zone, e.g. "Europe/Berlin". */
+  timeZone: string;
+  /** 0 = Sunday … 6 = Saturday. */
+  days: number[];
+  /** Minutes after local midnight; start < end. */
+  startMinute: number;
+  endMinute: number;
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface CampaignTemplate {
+  subject: string;
+  /** Raw HTML, or Markdown when format is markdown. */
+  body: string;
+  format: 'html' | 'markdown';
+  /** Plain-text template; derived from the HTML when null. */
+  text: string | null;
+}
+
+export interface UnsubscribeSettings {
+  /** mailto target; null means the sending account's address. */
+  mailto: string | null;
+  /** https URL template (Handlebars); enables one-click unsubscribe. */
+  urlTemplate: string | null;
+}
+
+export interface AttachmentRef {
+  id: string;
+  filename: string;
+  size: number;
+  contentType: string;
+}
+
+export interface CampaignSettings {
+  name: string;
+  template: CampaignTemplate;
+  /** Sender pool: account ids. */
+  pool: number[];
+  rotation: RotationPolicy;
+  replyTo: string | null;
+  scheduleAt: number | null;
+  window: SendWindow | null;
+  retry: RetryPolicy;
+  unsubscribe: UnsubscribeSettings;
+  attachments: AttachmentRef[];
+}
+
+export interface Campaign extends CampaignSettings {
+  id: number;
+  status: CampaignStatus;
+  /** The user's order: lower drains first. */
+  position: number;
+  /** Set when the engine paused the campaign itself (circuit breaker). */
+  pausedReason: string | null;
+  createdAt: number;
+  /** Merge fields the imported recipients carry, in column order. */
+  fields: MergeField[];
+}
+
+export interface MergeField {
+  /** Safe identifier used in templates. */
+  key: string;
+  /** The column header as the file had it. */
+  label: string;
+}
+
+export interface Recipient {
+  id: number;
+  campaignId: number;
+  address: string;
+  fields: Record<string, string>;
+  state: RecipientState;
+  attempts: number;
+  nextAttemptAt: number | null;
+  accountId: number | null;
+  messageId: string | null;
+  lastError: string | null;
+  errorClass: FailureClass | null;
+  sentAt: number | null;
+  updatedAt: number;
+}
+
+export interface AccountUsage {
+  accountId: number;
+  label: string;
+  kind: AccountKind;
+  status: AccountStatus;
+  cooldownUntil: number | null;
+  lastMinute: number;
+  lastHour: number;
+  last24h: number;
+  limits: Limits;
+}
+
+export interface WaitReason {
+  /** Human sentence, e.g. "All accounts reached their daily limit". */
+  reason: string;
+  until: number | null;
+}
+
+export interface FailureGroup {
+  errorClass: FailureClass;
+  message: string;
+  count: number;
+}
+
+export interface CampaignProgress {
+  campaignId: number;
+  status: CampaignStatus;
+  pausedReason: string | null;
+  counts: StateCounts;
+  total: number;
+  ratePerMinute: { last1: number; last10: number };
+  /** null when nothing is left to send. */
+  eta: { at: number; limitedBy: string } | null;
+  waiting: WaitReason | null;
+  accounts: AccountUsage[];
+  failures: FailureGroup[];
+  at: number;
+}
+
+export interface Suppression {
+  address: string;
+  reason: SuppressionReason;
+  source: string;
+  createdAt: number;
+}
+
+export interface ActivityEntry {
+  id: number;
+  at: number;
+  level: 'info' | 'warn' | 'error';
+  campaignId: number | null;
+  accountId: number | null;
+  message: string;
+}
+
+export function emptyCounts(): StateCounts {
+  return { queued: 0, sending: 0, sent: 0, failed: 0, skipped: 0, uncertain: 0 };
+}
