@@ -184,8 +184,8 @@ export interface CampaignProgress {
   counts: StateCounts;
   total: number;
   ratePerMinute: { last1: number; last10: number };
-  /** null when nothing is left to send. */
-  eta: { at: number; limitedBy: string } | null;
+  /** null when nothing is left to send; `at` null when no account can send at all. */
+  eta: { at: number | null; limitedBy: string } | null;
   waiting: WaitReason | null;
   accounts: AccountUsage[];
   failures: FailureGroup[];

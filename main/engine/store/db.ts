@@ -11,9 +11,9 @@ export const DB_FILE = 'campaign-tray.sqlite';
 
 export function openDatabase(file: string, list: readonly Migration[] = migrations): Db {
   assertMonotonic(list);
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   let db: Db;
   try {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     db = new Database(file, { fileMustExist: false });
   } catch (err) {
     throw explainOpenError(file, err);
@@ -63,7 +63,7 @@ function explainOpenError(file: string, err: unknown): AppError {
         'It has been left as it is: restore it from a backup, or move it away to start empty.',
     );
   }
-  if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN' || code === 'SQLITE_PERM') {
+  if (['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'EROFS'].includes(code)) {
     return new AppError(
       'conflict',
       `The database file ${file} cannot be opened for writing. Check that its folder exists and is writable.`,

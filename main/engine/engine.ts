@@ -1,0 +1,155 @@
+// The composition root of the engine (plain Node, no Electron): opens the store, builds the
+// services, binds every contract request to its handler and runs the sender.
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { createDispatcher, type Dispatch, type Handlers } from '../rpc/dispatch';
+import { EventHub } from '../rpc/event-hub';
+import { accountHandlers, ensureOutboxAccount } from './api/accounts-api';
+import { campaignHandlers } from './api/campaigns-api';
+import { gmailHandlers } from './api/gmail-api';
+import { miscHandlers } from './api/misc-api';
+import { recipientsHandlers } from './api/recipients-api';
+import { templatesHandlers } from './api/templates-api';
+import { type Clock, systemClock } from './clock';
+import type { EngineContext } from './context';
+import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
+import { createLogger, type Logger } from './log';
+import { Importer } from './recipients/importer';
+import { createKeychain } from './secrets/keychain';
+import type { SecretStore } from './secrets/secret-store';
+import { createPreparer } from './sender/prepare';
+import { campaignProgress, ProgressReporter } from './sender/progress';
+import { Sender } from './sender/sender';
+import { openStore, type Store } from './store';
+import { DB_FILE } from './store/db';
+import { TransportCache } from './transports/registry';
+
+export interface EngineOptions {
+  dataDir: string;
+  transport: 'electron' | 'headless';
+  clock?: Clock;
+  random?: () => number;
+  /** Default: the OS keychain. */
+  secrets?: SecretStore;
+  log?: Logger;
+  /** Google endpoints (tests point them at a loopback server). */
+  google?: GoogleEndpoints;
+  /** Opens the Google consent page: shell.openExternal in Electron, a printed URL in headless mode. */
+  openExternal?: (url: string) => void;
+  /** How long stop() waits for sends on the wire. */
+  shutdownTimeoutMs?: number;
+  /** Gmail consent listener timeout. */
+  oauthTimeoutMs?: number;
+}
+
+export interface Engine {
+  dispatch: Dispatch;
+  hub: EventHub;
+  store: Store;
+  sender: Sender;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function appVersion(): string {
+  try {
+    const require = createRequire(import.meta.url);
+    for (const p of ['../../package.json', '../../../package.json']) {
+      try {
+        return (require(p) as { version: string }).version;
+      } catch {}
+    }
+  } catch {}
+  return '0.0.0';
+}
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger();
+  const store = openStore(path.join(opts.dataDir, DB_FILE));
+  const hub = new EventHub(clock);
+  const google = opts.google ?? GOOGLE_ENDPOINTS;
+  let sender: Sender | null = null;
+
+  const ctx: EngineContext = {
+    dataDir: opts.dataDir,
+    store,
+    hub,
+    clock,
+    random: opts.random ?? Math.random,
+    secrets: opts.secrets ?? createKeychain(),
+    log,
+    wake: () => sender?.wake(),
+    activity(level, message, refs = {}) {
+      const entry = store.activity.add({
+        at: clock.now(),
+        level,
+        message,
+        campaignId: refs.campaignId ?? null,
+        accountId: refs.accountId ?? null,
+      });
+      hub.emit('activity', entry);
+      log[level](message);
+    },
+  };
+
+  const transports = new TransportCache(ctx, google);
+  const progress = new ProgressReporter(ctx, () => sender!);
+  sender = new Sender({
+    ctx,
+    transportFor: (a) => transports.get(a),
+    prepare: createPreparer(ctx),
+    onProgress: (id) => progress.mark(id),
+  });
+  const outbox = ensureOutboxAccount(ctx);
+
+  // An account that changed (new password, reconnected, removed) gets a fresh transport.
+  hub.subscribe((event, payload) => {
+    if (event === 'accounts.changed') {
+      const id = (payload as { accountId: number | null }).accountId;
+      if (id !== null) void transports.invalidate(id);
+    }
+    if (event === 'campaigns.changed') {
+      const id = (payload as { campaignId: number | null }).campaignId;
+      if (id !== null) progress.mark(id);
+    }
+  });
+
+  const importer = new Importer(ctx);
+  const handlers: Handlers = {
+    ...miscHandlers(ctx, { sender: () => sender!, version: appVersion(), transport: opts.transport }),
+    ...accountHandlers(ctx, { transportFor: (a) => transports.get(a) }),
+    ...gmailHandlers(ctx, {
+      endpoints: google,
+      openExternal: opts.openExternal ?? ((url) => log.info(`Open this address to connect Gmail: ${url}`)),
+      ...(opts.oauthTimeoutMs ? { timeoutMs: opts.oauthTimeoutMs } : {}),
+    }),
+    ...campaignHandlers(ctx, { defaultPool: () => [outbox.id] }),
+    'campaigns.progress': ({ id }) => campaignProgress(ctx, sender!, id),
+    ...recipientsHandlers(ctx, importer),
+    ...templatesHandlers(ctx),
+  };
+
+  const dispatch = createDispatcher(handlers, log);
+  let stopped = false;
+  return {
+    dispatch,
+    hub,
+    store,
+    sender,
+    async start() {
+      sender!.start();
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await sender!.stop(opts.shutdownTimeoutMs ?? 15_000);
+      progress.flush();
+      progress.close();
+      hub.flushAll();
+      await transports.closeAll();
+      hub.close();
+      store.close();
+    },
+  };
+}

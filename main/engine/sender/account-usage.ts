@@ -1,0 +1,58 @@
+// In-memory view of each account's recent sends, loaded from the ledger at start so caps hold
+// across restarts, then kept in step with every claim and every refunded (never-sent) attempt.
+import type { Store } from '../store';
+import { DAY_MS } from '../store/ledger';
+
+export interface AccountRuntime {
+  /** Ledger times inside the last 24 h, ascending. */
+  sends: number[];
+  inFlight: number;
+  gapUntil: number;
+}
+
+export class AccountUsageBook {
+  private byId = new Map<number, AccountRuntime>();
+
+  constructor(private store: Store) {}
+
+  get(accountId: number, now: number): AccountRuntime {
+    let r = this.byId.get(accountId);
+    if (!r) {
+      r = { sends: this.store.ledger.window(accountId, now), inFlight: 0, gapUntil: 0 };
+      this.byId.set(accountId, r);
+    }
+    // Drop what has left the longest window; the array stays sorted because time only grows.
+    let drop = 0;
+    while (drop < r.sends.length && r.sends[drop]! <= now - DAY_MS) drop++;
+    if (drop) r.sends.splice(0, drop);
+    return r;
+  }
+
+  recordClaim(accountId: number, at: number, gapUntil: number): void {
+    const r = this.get(accountId, at);
+    r.sends.push(at);
+    r.inFlight += 1;
+    r.gapUntil = gapUntil;
+  }
+
+  /** The attempt ended; `refund` removes its ledger time (the provider never counted it). */
+  recordDone(accountId: number, claimedAt: number, refund: boolean): void {
+    const r = this.byId.get(accountId);
+    if (!r) return;
+    r.inFlight = Math.max(0, r.inFlight - 1);
+    if (refund) {
+      const i = r.sends.lastIndexOf(claimedAt);
+      if (i >= 0) r.sends.splice(i, 1);
+    }
+  }
+
+  forget(accountId: number): void {
+    this.byId.delete(accountId);
+  }
+
+  totalInFlight(): number {
+    let n = 0;
+    for (const r of this.byId.values()) n += r.inFlight;
+    return n;
+  }
+}

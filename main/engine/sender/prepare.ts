@@ -1,0 +1,51 @@
+// Turns one claimed recipient into the exact bytes every transport sends.
+import type { Account, Campaign } from '../../../shared/domain';
+import type { EngineContext } from '../context';
+import { attachmentPath } from '../messages/attachments';
+import { buildMessage } from '../messages/build';
+import { type CompiledTemplate, compileTemplate } from '../messages/template';
+import { listUnsubscribe } from '../messages/unsubscribe';
+import type { Claimed } from '../store/recipients';
+import type { OutgoingMessage } from '../transports/transport';
+
+export function createPreparer(ctx: EngineContext) {
+  // Compiling once per template version keeps a 100k campaign from recompiling per message.
+  const compiled = new Map<number, { key: string; tpl: CompiledTemplate }>();
+  const templateFor = (c: Campaign): CompiledTemplate => {
+    const key = JSON.stringify(c.template);
+    const hit = compiled.get(c.id);
+    if (hit?.key === key) return hit.tpl;
+    const tpl = compileTemplate(c.template);
+    compiled.set(c.id, { key, tpl });
+    return tpl;
+  };
+
+  return async function prepare(claimed: Claimed, campaign: Campaign, account: Account): Promise<OutgoingMessage> {
+    const vars: Record<string, string> = { ...claimed.fields, email: claimed.address };
+    const unsubscribe = listUnsubscribe({
+      mailto: campaign.unsubscribe.mailto,
+      fromAddress: account.fromAddress,
+      urlTemplate: campaign.unsubscribe.urlTemplate,
+      vars,
+    });
+    if (unsubscribe.url) vars.unsubscribe_url = unsubscribe.url;
+    const rendered = templateFor(campaign).render(vars);
+    return buildMessage({
+      from: { name: account.fromName, address: account.fromAddress },
+      to: claimed.address,
+      replyTo: campaign.replyTo,
+      subject: rendered.subject,
+      html: rendered.html,
+      text: rendered.text,
+      messageId: claimed.messageId,
+      date: new Date(ctx.clock.now()),
+      attachments: campaign.attachments.map((a) => ({
+        filename: a.filename,
+        path: attachmentPath(ctx.dataDir, campaign.id, a),
+        contentType: a.contentType,
+      })),
+      listUnsubscribe: unsubscribe,
+      meta: { campaignId: campaign.id, recipientId: claimed.id, subject: rendered.subject },
+    });
+  };
+}

@@ -1,0 +1,104 @@
+// What the dashboard shows for one campaign, computed from the ledger and the recipients table,
+// and pushed at most a few times a second however fast the sender goes.
+import type { Account, AccountUsage, CampaignProgress } from '../../../shared/domain';
+import type { EngineContext } from '../context';
+import { notFound } from '../errors';
+import { estimateFinish } from '../policy/eta';
+import { usageCounts } from '../policy/throttle';
+import type { Sender } from './sender';
+
+export function accountUsage(ctx: EngineContext, sender: Sender, a: Account): AccountUsage {
+  const now = ctx.clock.now();
+  const c = usageCounts(sender.usage.get(a.id, now).sends, now);
+  return {
+    accountId: a.id,
+    label: a.label,
+    kind: a.kind,
+    status: a.status,
+    cooldownUntil: a.cooldownUntil !== null && a.cooldownUntil > now ? a.cooldownUntil : null,
+    lastMinute: c.lastMinute,
+    lastHour: c.lastHour,
+    last24h: c.last24h,
+    limits: a.limits,
+  };
+}
+
+export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId: number): CampaignProgress {
+  const { store, clock } = ctx;
+  const campaign = store.campaigns.get(campaignId);
+  if (!campaign) throw notFound('The campaign');
+  const now = clock.now();
+  const counts = store.recipients.counts(campaignId);
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const accounts = campaign.pool.map((id) => store.accounts.get(id)).filter((a): a is Account => a !== null);
+  const remaining = counts.queued + counts.sending;
+  const active = campaign.status === 'sending' || campaign.status === 'paused' || campaign.status === 'draft';
+  const eta =
+    active && remaining > 0
+      ? estimateFinish({
+          remaining,
+          now: Math.max(now, campaign.scheduleAt ?? 0),
+          window: campaign.window,
+          accounts: accounts.map((a) => ({
+            limits: a.limits,
+            sends: sender.usage.get(a.id, now).sends,
+            cooldownUntil: a.cooldownUntil,
+            usable: a.status === 'active',
+            kind: a.kind,
+            label: a.label,
+          })),
+        })
+      : null;
+  return {
+    campaignId,
+    status: campaign.status,
+    pausedReason: campaign.pausedReason,
+    counts,
+    total,
+    ratePerMinute: {
+      last1: store.recipients.sentSince(campaignId, now - 60_000),
+      last10: Math.round((store.recipients.sentSince(campaignId, now - 600_000) / 10) * 10) / 10,
+    },
+    eta: eta ? { at: Number.isFinite(eta.at) ? eta.at : null, limitedBy: eta.limitedBy } : null,
+    waiting: campaign.status === 'sending' ? sender.waitingReason(campaignId) : null,
+    accounts: accounts.map((a) => accountUsage(ctx, sender, a)),
+    failures: store.recipients.failureGroups(campaignId),
+    at: now,
+  };
+}
+
+/** Coalesces "something changed" into at most one computation per campaign per interval. */
+export class ProgressReporter {
+  private dirty = new Set<number>();
+  private cancel: (() => void) | null = null;
+
+  constructor(
+    private ctx: EngineContext,
+    private sender: () => Sender,
+    private intervalMs = 250,
+  ) {}
+
+  mark(campaignId: number): void {
+    this.dirty.add(campaignId);
+    if (!this.cancel) this.cancel = this.ctx.clock.setTimer(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    this.cancel?.();
+    this.cancel = null;
+    const ids = [...this.dirty];
+    this.dirty.clear();
+    for (const id of ids) {
+      try {
+        this.ctx.hub.emit('campaign.progress', campaignProgress(this.ctx, this.sender(), id));
+      } catch {
+        // The campaign was deleted meanwhile: nothing to report.
+      }
+    }
+  }
+
+  close(): void {
+    this.cancel?.();
+    this.cancel = null;
+  }
+}

@@ -1,0 +1,75 @@
+// Which transport serves which account kind. Adding a transport: write it in this folder
+// (implementing Transport), add its kind to ACCOUNT_KINDS in shared/domain.ts and one case here.
+import path from 'node:path';
+import type { Account } from '../../../shared/domain';
+import type { EngineContext } from '../context';
+import type { GoogleEndpoints } from '../gmail/endpoints';
+import { loadGoogleClient } from '../gmail/tokens';
+import { accountSecretKey } from '../secrets/secret-store';
+import { createGmailTransport } from './gmail';
+import { createOutboxTransport } from './outbox';
+import { createSmtpTransport } from './smtp';
+import { type Transport, TransportError } from './transport';
+
+export function outboxDir(dataDir: string): string {
+  return path.join(dataDir, 'outbox');
+}
+
+export async function createTransport(ctx: EngineContext, account: Account, google: GoogleEndpoints): Promise<Transport> {
+  switch (account.kind) {
+    case 'outbox':
+      return createOutboxTransport({ dir: outboxDir(ctx.dataDir), store: ctx.store, now: () => ctx.clock.now() });
+    case 'smtp': {
+      const password = account.smtp.username === null ? null : await ctx.secrets.get(accountSecretKey(account.id));
+      if (account.smtp.username !== null && password === null) {
+        throw new TransportError({
+          source: 'config',
+          message: `No password is stored for ${account.label}. Open the account and enter it again.`,
+        });
+      }
+      return createSmtpTransport(account.smtp, password);
+    }
+    case 'gmail': {
+      const client = await loadGoogleClient(ctx.secrets);
+      if (!client) {
+        throw new TransportError({
+          source: 'config',
+          message: 'The Google OAuth client is missing. Add it under Settings → Gmail, then reconnect.',
+        });
+      }
+      return createGmailTransport({ client, accountId: account.id, secrets: ctx.secrets, endpoints: google, log: ctx.log });
+    }
+  }
+}
+
+/** One live transport per account (SMTP pools stay warm); dropped when the account changes. */
+export class TransportCache {
+  private live = new Map<number, Promise<Transport>>();
+
+  constructor(
+    private ctx: EngineContext,
+    private google: GoogleEndpoints,
+  ) {}
+
+  get(account: Account): Promise<Transport> {
+    let t = this.live.get(account.id);
+    if (!t) {
+      t = createTransport(this.ctx, account, this.google);
+      // A failed construction (no password yet) must not stick: the next send tries again.
+      t.catch(() => this.live.delete(account.id));
+      this.live.set(account.id, t);
+    }
+    return t;
+  }
+
+  async invalidate(accountId: number): Promise<void> {
+    const t = this.live.get(accountId);
+    this.live.delete(accountId);
+    if (t) await t.then((x) => x.close()).catch(() => {});
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.live.keys()];
+    await Promise.all(all.map((id) => this.invalidate(id)));
+  }
+}

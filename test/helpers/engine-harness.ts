@@ -1,0 +1,112 @@
+// Builds a real engine (real SQLite file, real transports) in a temp folder, with a manual
+// clock when a test needs to move time, and helpers to drive it through the contract.
+import type { RequestInput, RequestName, RequestOutput } from '../../shared/contract';
+import type { Limits } from '../../shared/domain';
+import { type Clock, ManualClock } from '../../main/engine/clock';
+import { createEngine, type Engine } from '../../main/engine/engine';
+import type { GoogleEndpoints } from '../../main/engine/gmail/endpoints';
+import { silentLogger, type Logger } from '../../main/engine/log';
+import type { SecretStore } from '../../main/engine/secrets/secret-store';
+import { MemorySecrets } from './memory-secrets';
+import { tmpDir } from './tmp';
+
+export interface Harness {
+  engine: Engine;
+  dataDir: string;
+  clock: Clock;
+  secrets: SecretStore;
+  call<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;
+  /** Waits until the sender has nothing on the wire and no pass pending (real time). */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startEngine(
+  opts: {
+    dataDir?: string;
+    clock?: Clock;
+    secrets?: SecretStore;
+    random?: () => number;
+    google?: GoogleEndpoints;
+    log?: Logger;
+  } = {},
+): Promise<Harness> {
+  const dataDir = opts.dataDir ?? tmpDir('ct-engine-');
+  const clock = opts.clock ?? new ManualClock();
+  const secrets = opts.secrets ?? new MemorySecrets();
+  const engine = await createEngine({
+    dataDir,
+    transport: 'headless',
+    clock,
+    secrets,
+    random: opts.random ?? seeded(42),
+    log: opts.log ?? silentLogger,
+    ...(opts.google ? { google: opts.google } : {}),
+    shutdownTimeoutMs: 5_000,
+  });
+  await engine.start();
+  const h: Harness = {
+    engine,
+    dataDir,
+    clock,
+    secrets,
+    async call(name, input) {
+      const r = await engine.dispatch(name, input);
+      if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code}: ${r.error.message}`), { code: r.error.code });
+      return r.value as never;
+    },
+    async settle() {
+      let quiet = 0;
+      for (let i = 0; i < 20_000 && quiet < 3; i++) {
+        await new Promise((r) => setTimeout(r, 2));
+        quiet = engine.sender.inFlightCount() === 0 ? quiet + 1 : 0;
+      }
+    },
+    async close() {
+      await engine.stop();
+    },
+  };
+  return h;
+}
+
+/** Runs a manual clock forward timer by timer until `done()` or `maxMs` of virtual time. */
+export async function runUntil(h: Harness, done: () => boolean, maxMs: number): Promise<void> {
+  const clock = h.clock as ManualClock;
+  const end = clock.now() + maxMs;
+  await h.settle();
+  while (!done()) {
+    const next = clock.nextTimerAt();
+    if (next === null || next > end) break;
+    clock.advance(Math.max(0, next - clock.now()));
+    await h.settle();
+  }
+}
+
+/** A small deterministic PRNG (mulberry32) so gaps and jitter repeat run to run. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function limits(p: Partial<Limits> = {}): Limits {
+  return { perMinute: 600, perHour: 36_000, perDay: 100_000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent: 4, ...p };
+}
+
+/** Inserts recipients straight into the store (the import path has its own suites). */
+export function addRecipients(h: Harness, campaignId: number, addresses: string[]): void {
+  h.engine.store.recipients.insertMany(
+    campaignId,
+    addresses.map((a, i) => ({ address: a, addressKey: a.toLowerCase(), fields: { first_name: `N${i}`, email: a } })),
+    h.clock.now(),
+  );
+  h.engine.store.campaigns.setFields(campaignId, [
+    { key: 'first_name', label: 'First name' },
+    { key: 'email', label: 'Email' },
+  ]);
+}

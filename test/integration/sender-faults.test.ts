@@ -1,0 +1,227 @@
+// The whole send path against real SMTP servers on loopback that inject faults: each class of
+// failure leads to the right outcome, the account cools down or asks for re-auth, work moves to
+// the other account, and nothing is lost or sent twice.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventName } from '../../shared/contract';
+import type { ManualClock } from '../../main/engine/clock';
+import { addRecipients, type Harness, limits, runUntil, startEngine } from '../helpers/engine-harness';
+import { type Fault, type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
+
+const MIN = 60_000;
+const servers: FaultServer[] = [];
+const harnesses: Harness[] = [];
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function server(script: (ctx: { rcpt: string; attempt: number }) => Fault, auth?: { user: string; pass: string }) {
+  const s = await startFaultServer({ script, ...(auth ? { auth } : {}) });
+  servers.push(s);
+  return s;
+}
+
+async function setup(
+  specs: { server: FaultServer; perMinute: number; auth?: { user: string; pass: string } }[],
+  recipients: number,
+  campaign: { maxAttempts?: number } = {},
+) {
+  const h = await startEngine();
+  harnesses.push(h);
+  const events: { event: EventName; payload: unknown }[] = [];
+  h.engine.hub.subscribe((event, payload) => events.push({ event, payload }));
+  const pool: number[] = [];
+  for (const [i, s] of specs.entries()) {
+    const a = await h.call('accounts.addSmtp', {
+      label: `Account ${String.fromCharCode(65 + i)}`,
+      fromName: 'Faults',
+      fromAddress: `sender${i}@example.test`,
+      preset: 'custom',
+      smtp: { host: '127.0.0.1', port: s.server.port, security: 'none', username: s.auth?.user ?? null, timeoutMs: 5_000 },
+      password: s.auth?.pass ?? null,
+      limits: limits({ perMinute: s.perMinute, maxConcurrent: 1 }),
+      verify: false,
+    });
+    pool.push(a.id);
+  }
+  const c = await h.call('campaigns.create', {
+    name: 'faults',
+    pool,
+    rotation: 'round_robin',
+    retry: { maxAttempts: campaign.maxAttempts ?? 4, baseDelayMs: MIN, maxDelayMs: 10 * MIN },
+  });
+  const addresses = Array.from({ length: recipients }, (_, i) => `user${i}@example.test`);
+  addRecipients(h, c.id, addresses);
+  await h.call('campaigns.start', { id: c.id });
+  return { h, c, pool, addresses, events };
+}
+
+function deliveries(...ss: FaultServer[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of ss) for (const r of s.received) for (const to of r.to) m.set(to, (m.get(to) ?? 0) + 1);
+  return m;
+}
+
+const accept: Fault = { kind: 'accept' };
+
+describe('send path with injected SMTP faults', () => {
+  it('rotates two accounts of different caps and delivers each message exactly once', async () => {
+    const a = await server(() => accept);
+    const b = await server(() => accept);
+    const { h, c, addresses } = await setup([{ server: a, perMinute: 3 }, { server: b, perMinute: 6 }], 40);
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 40, 30 * MIN);
+    const got = deliveries(a, b);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+    expect([...got.keys()].sort()).toEqual([...addresses].sort());
+    expect(a.received.length).toBeGreaterThan(0);
+    expect(b.received.length).toBeGreaterThan(a.received.length); // B has twice A's per-minute cap
+    expect((await h.call('campaigns.get', { id: c.id })).status).toBe('done');
+  });
+
+  it.each([
+    ['421 4.7.0 Try again later', 421],
+    ['450 4.2.1 Mailbox busy, rate limited', 450],
+    ['451 4.7.1 Please try again later', 451],
+    ['452 4.5.3 Too many recipients, slow down', 452],
+    ['454 Throttling failure: Maximum sending rate exceeded.', 454],
+  ])('throttle (%s): requeued with no attempt spent, account cooled down, work moves on', async (message, code) => {
+    const a = await server(() => ({ kind: 'reply', stage: 'rcpt', code, message: message.replace(/^\d+ /, '') }));
+    const b = await server(() => accept);
+    const { h, c, pool } = await setup([{ server: a, perMinute: 30 }, { server: b, perMinute: 30 }], 10);
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 10, 60 * MIN);
+    expect(deliveries(a).size).toBe(0);
+    expect(deliveries(b).size).toBe(10);
+    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 100 }).rows;
+    expect(rows.every((r) => r.state === 'sent' && r.attempts === 1 && r.accountId === pool[1])).toBe(true);
+    const accountA = h.engine.store.accounts.get(pool[0]!)!;
+    expect(accountA.cooldownUntil).toBeGreaterThan(0);
+    expect(accountA.lastError).toContain(String(code));
+  });
+
+  it('cools a throttled account down longer each time', async () => {
+    const a = await server(() => ({ kind: 'reply', stage: 'mail', code: 421, message: '4.7.0 Try again later' }));
+    const { h, c, pool } = await setup([{ server: a, perMinute: 30 }], 3);
+    const clock = h.clock as ManualClock;
+    const cooldowns: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await runUntil(h, () => (h.engine.store.accounts.get(pool[0]!)!.cooldownUntil ?? 0) > clock.now(), 2 * 60 * MIN);
+      const acc = h.engine.store.accounts.get(pool[0]!)!;
+      cooldowns.push(acc.cooldownUntil! - clock.now());
+      clock.advance(acc.cooldownUntil! - clock.now());
+    }
+    await h.settle();
+    for (let i = 1; i < cooldowns.length; i++) expect(cooldowns[i]!).toBeGreaterThan(cooldowns[i - 1]!);
+    expect(h.engine.store.recipients.counts(c.id)).toMatchObject({ queued: 3, sent: 0, failed: 0 });
+    expect(h.engine.store.recipients.list(c.id, { offset: 0, limit: 10 }).rows.every((r) => r.attempts === 0)).toBe(true);
+  });
+
+  it('quota spent (550 5.4.5): the account rests, the other account sends the rest', async () => {
+    let sent = 0;
+    const a = await server(() =>
+      ++sent <= 2 ? accept : { kind: 'reply', stage: 'data', code: 550, message: '5.4.5 Daily sending quota exceeded' },
+    );
+    const b = await server(() => accept);
+    const { h, c, pool } = await setup([{ server: a, perMinute: 30 }, { server: b, perMinute: 30 }], 12);
+    const clock = h.clock as ManualClock;
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 12, 60 * MIN);
+    const got = deliveries(a, b);
+    expect(got.size).toBe(12);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+    const accountA = h.engine.store.accounts.get(pool[0]!)!;
+    expect(accountA.cooldownUntil! - clock.now()).toBeGreaterThan(20 * 60 * MIN);
+  });
+
+  it('wrong password (535): the account needs re-auth, the user is told, its rows go to the other account', async () => {
+    const a = await server(() => accept, { user: 'alice', pass: 'right-password' });
+    const b = await server(() => accept);
+    const { h, c, pool, events } = await setup(
+      [
+        { server: a, perMinute: 30, auth: { user: 'alice', pass: 'wrong-password' } },
+        { server: b, perMinute: 30 },
+      ],
+      8,
+    );
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 8, 30 * MIN);
+    expect(deliveries(b).size).toBe(8);
+    expect(h.engine.store.accounts.get(pool[0]!)!.status).toBe('needs_reauth');
+    const reauth = events.filter((e) => e.event === 'account.needsReauth');
+    expect(reauth).toHaveLength(1);
+    expect(reauth[0]!.payload).toMatchObject({ accountId: pool[0] });
+    expect(JSON.stringify(events)).not.toContain('wrong-password');
+  });
+
+  it('unknown recipient (550 5.1.1): fails once, never retried, added to suppressions as bounced', async () => {
+    const a = await server(({ rcpt }) =>
+      rcpt.startsWith('user3@')
+        ? { kind: 'reply', stage: 'rcpt', code: 550, message: '5.1.1 The email account that you tried to reach does not exist' }
+        : accept,
+    );
+    const { h, c } = await setup([{ server: a, perMinute: 60 }], 6);
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).queued === 0, 30 * MIN);
+    const counts = h.engine.store.recipients.counts(c.id);
+    expect(counts).toMatchObject({ sent: 5, failed: 1 });
+    const failed = h.engine.store.recipients.list(c.id, { state: 'failed', offset: 0, limit: 5 }).rows[0]!;
+    expect(failed).toMatchObject({ address: 'user3@example.test', errorClass: 'recipient', attempts: 1 });
+    expect(h.engine.store.suppressions.has('user3@example.test')).toBe(true);
+    const p = await h.call('campaigns.progress', { id: c.id });
+    expect(p.failures).toEqual([expect.objectContaining({ errorClass: 'recipient', count: 1 })]);
+  });
+
+  it('connection dropped mid-DATA: retried with backoff, delivered exactly once', async () => {
+    const a = await server(({ attempt }) => (attempt === 1 ? { kind: 'drop', stage: 'data' } : accept));
+    const { h, c } = await setup([{ server: a, perMinute: 60 }], 5);
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 5, 60 * MIN);
+    const got = deliveries(a);
+    expect(got.size).toBe(5);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 10 }).rows;
+    expect(rows.every((r) => r.attempts === 2)).toBe(true);
+  });
+
+  it('transient failures stop after the campaign’s max attempts', async () => {
+    const a = await server(() => ({ kind: 'reply', stage: 'data', code: 451, message: '4.3.0 Temporary local problem' }));
+    // 451 with 4.3.0 reads as transient trouble, not throttling, only if the classifier says so;
+    // either way nothing may be lost: the row ends failed or still queued, never silently dropped.
+    const { h, c } = await setup([{ server: a, perMinute: 60 }], 1, { maxAttempts: 3 });
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).failed === 1, 6 * 60 * MIN);
+    const counts = h.engine.store.recipients.counts(c.id);
+    expect(counts.failed + counts.queued).toBe(1);
+  });
+
+  it.each([
+    ['552 5.3.4 Message size exceeds fixed limit', 552],
+    ['554 5.7.1 Message rejected as spam', 554],
+  ])('message rejected (%s): fails; ten in a row pause the campaign', async (message, code) => {
+    const a = await server(() => ({ kind: 'reply', stage: 'data', code, message: message.replace(/^\d+ /, '') }));
+    const { h, c } = await setup([{ server: a, perMinute: 600 }], 25);
+    await runUntil(h, () => h.engine.store.campaigns.get(c.id)!.status === 'paused', 30 * MIN);
+    const campaign = h.engine.store.campaigns.get(c.id)!;
+    expect(campaign.status).toBe('paused');
+    expect(campaign.pausedReason).toMatch(/rejected permanently/);
+    const counts = h.engine.store.recipients.counts(c.id);
+    expect(counts.failed).toBeGreaterThanOrEqual(10);
+    expect(counts.failed).toBeLessThanOrEqual(11); // at most the one in flight finishes after the pause
+    expect(counts.failed + counts.queued).toBe(25);
+    const failed = h.engine.store.recipients.list(c.id, { state: 'failed', offset: 0, limit: 1 }).rows[0]!;
+    expect(failed.errorClass).toBe('message');
+  });
+
+  it('pause stops new sends at once; resume carries on; no duplicates', async () => {
+    const a = await server(() => ({ kind: 'delay', ms: 20, then: accept }));
+    const { h, c } = await setup([{ server: a, perMinute: 600 }], 30);
+    const clock = h.clock as ManualClock;
+    // Real time: each message takes the server ~20 ms, so the pause lands mid-campaign.
+    while (h.engine.store.recipients.counts(c.id).sent < 5) await new Promise((r) => setTimeout(r, 1));
+    await h.call('campaigns.pause', { id: c.id });
+    await h.settle();
+    const atPause = h.engine.store.recipients.counts(c.id).sent;
+    clock.advance(10 * MIN);
+    await h.settle();
+    expect(h.engine.store.recipients.counts(c.id).sent).toBe(atPause);
+    await h.call('campaigns.resume', { id: c.id });
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 30, 30 * MIN);
+    const got = deliveries(a);
+    expect(got.size).toBe(30);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+  });
+});

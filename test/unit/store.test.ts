@@ -1,0 +1,242 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../main/engine/errors';
+import { createStore } from '../../main/engine/store';
+import { assertMonotonic, migrations } from '../../main/engine/store/migrations';
+import { DB_FILE, openDatabase, schemaVersion } from '../../main/engine/store/db';
+import { tmpDir } from '../helpers/tmp';
+
+const limits = { perMinute: 10, perHour: 100, perDay: 1000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent: 1 };
+const template = { subject: 's', body: 'b', format: 'html' as const, text: null };
+
+function freshStore() {
+  return createStore(openDatabase(path.join(tmpDir(), DB_FILE)));
+}
+function seed(store: ReturnType<typeof freshStore>) {
+  const now = 1_000;
+  const account = store.accounts.create(
+    { kind: 'outbox', label: 'Outbox', fromName: 'T', fromAddress: 't@example.com', limits },
+    now,
+  );
+  const campaign = store.campaigns.create(
+    {
+      name: 'c',
+      template,
+      pool: [account.id],
+      rotation: 'most_headroom',
+      replyTo: null,
+      scheduleAt: null,
+      window: null,
+      retry: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 10_000 },
+      unsubscribe: { mailto: null, urlTemplate: null },
+      attachments: [],
+    },
+    now,
+  );
+  return { account, campaign, now };
+}
+
+describe('migrations', () => {
+  it('are numbered 1, 2, 3 … in order', () => {
+    expect(() => assertMonotonic(migrations)).not.toThrow();
+    expect(() => assertMonotonic([{ version: 2, name: 'x', sql: '' }])).toThrow(/expected 1/);
+    expect(() =>
+      assertMonotonic([
+        { version: 1, name: 'a', sql: '' },
+        { version: 3, name: 'b', sql: '' },
+      ]),
+    ).toThrow(/expected 2/);
+  });
+
+  it('bring a new file to the latest version with WAL, NORMAL sync, foreign keys and STRICT tables', () => {
+    const db = openDatabase(path.join(tmpDir(), DB_FILE));
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as {
+      name: string;
+      sql: string;
+    }[];
+    expect(tables.length).toBeGreaterThanOrEqual(8);
+    for (const t of tables) expect(t.sql, t.name).toMatch(/STRICT/);
+    db.close();
+  });
+
+  it('run each step in its own transaction and resume from the stored version', () => {
+    const file = path.join(tmpDir(), DB_FILE);
+    const extra = [
+      ...migrations,
+      { version: migrations.length + 1, name: 'add a column', sql: 'ALTER TABLE settings ADD COLUMN note TEXT;' },
+      { version: migrations.length + 2, name: 'broken', sql: 'CREATE TABLE oops (;' },
+    ];
+    expect(() => openDatabase(file, extra)).toThrow();
+    // The good step committed, the broken one rolled back.
+    const db = new Database(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length + 1);
+    expect(db.prepare("SELECT count(*) AS n FROM pragma_table_info('settings') WHERE name = 'note'").get()).toEqual({
+      n: 1,
+    });
+    db.close();
+  });
+
+  it('refuse a database written by a newer version, leaving it untouched', () => {
+    const file = path.join(tmpDir(), DB_FILE);
+    openDatabase(file).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${migrations.length + 5}`);
+    raw.close();
+    const before = fs.readFileSync(file);
+    expect(() => openDatabase(file)).toThrow(/newer version of Campaign Tray/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('give a clear error for a corrupt file and never replace it with an empty database', () => {
+    const file = path.join(tmpDir(), DB_FILE);
+    fs.writeFileSync(file, Buffer.from('this is not sqlite at all, just text '.repeat(200)));
+    const before = fs.readFileSync(file);
+    let err: unknown;
+    try {
+      openDatabase(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as Error).message).toMatch(/damaged or is not a Campaign Tray database/);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('give a clear error for a location that cannot be written', () => {
+    const dir = tmpDir();
+    // A folder path that runs through a plain file fails for every user, root included.
+    fs.writeFileSync(path.join(dir, 'plain-file'), 'x');
+    expect(() => openDatabase(path.join(dir, 'plain-file', DB_FILE))).toThrow(/cannot be opened for writing/);
+    if (process.getuid?.() !== 0) {
+      // Permission bits only bind non-root users.
+      const file = path.join(dir, DB_FILE);
+      openDatabase(file).close();
+      fs.chmodSync(file, 0o444);
+      fs.chmodSync(dir, 0o555);
+      try {
+        expect(() => openDatabase(file)).toThrow(/cannot be opened for writing/);
+      } finally {
+        fs.chmodSync(dir, 0o755);
+      }
+    }
+  });
+});
+
+describe('recipient state', () => {
+  it('is a closed set enforced by a CHECK constraint', () => {
+    const store = freshStore();
+    const { campaign } = seed(store);
+    const insert = (state: string) =>
+      store.db
+        .prepare(
+          "INSERT INTO recipients (campaign_id, address, address_key, state, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)",
+        )
+        .run(campaign.id, `${state}@x.test`, `${state}@x.test`, state);
+    for (const ok of ['queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain']) expect(() => insert(ok)).not.toThrow();
+    for (const bad of ['done', 'SENT', 'paused', '']) expect(() => insert(bad)).toThrow(/CHECK constraint/);
+  });
+
+  it('cannot hold the same address twice in one campaign (case-insensitive key)', () => {
+    const store = freshStore();
+    const { campaign, now } = seed(store);
+    const r = store.recipients.insertMany(
+      campaign.id,
+      [
+        { address: 'Ann@Example.com', addressKey: 'ann@example.com', fields: {} },
+        { address: 'ann@example.com', addressKey: 'ann@example.com', fields: {} },
+        { address: 'bob@example.com', addressKey: 'bob@example.com', fields: {} },
+      ],
+      now,
+    );
+    expect(r).toEqual({ added: 2, duplicates: 1 });
+    expect(store.recipients.list(campaign.id, { offset: 0, limit: 10 }).rows.map((x) => x.address)).toEqual([
+      'Ann@Example.com',
+      'bob@example.com',
+    ]);
+  });
+});
+
+describe('the send path in the store', () => {
+  it('claims in due order, fixes the Message-ID once, and keeps it across retries', () => {
+    const store = freshStore();
+    const { campaign, account, now } = seed(store);
+    store.recipients.insertMany(
+      campaign.id,
+      ['a', 'b'].map((n) => ({ address: `${n}@x.test`, addressKey: `${n}@x.test`, fields: { n } })),
+      now,
+    );
+    let ids = 0;
+    const mid = () => `<id-${++ids}@x.test>`;
+    const c1 = store.recipients.claim(campaign.id, account.id, now, 60_000, mid)!;
+    expect(c1.address).toBe('a@x.test');
+    expect(c1.messageId).toBe('<id-1@x.test>');
+    expect(store.ledger.countSince(account.id, 0)).toBe(1);
+    store.recipients.requeue(c1.id, { at: now + 500, now, spendAttempt: true, error: 'x', errorClass: 'transient' });
+    // b is due now, a only later.
+    const c2 = store.recipients.claim(campaign.id, account.id, now, 60_000, mid)!;
+    expect(c2.address).toBe('b@x.test');
+    expect(store.recipients.claim(campaign.id, account.id, now, 60_000, mid)).toBeNull();
+    const c3 = store.recipients.claim(campaign.id, account.id, now + 500, 60_000, mid)!;
+    expect(c3.address).toBe('a@x.test');
+    expect(c3.messageId).toBe('<id-1@x.test>');
+    expect(c3.attempts).toBe(1);
+  });
+
+  it('refunds the ledger entry when an attempt did not reach the provider', () => {
+    const store = freshStore();
+    const { campaign, account, now } = seed(store);
+    store.recipients.insertMany(campaign.id, [{ address: 'a@x.test', addressKey: 'a@x.test', fields: {} }], now);
+    const c = store.recipients.claim(campaign.id, account.id, now, 60_000, () => '<m@x>')!;
+    store.recipients.requeue(c.id, { at: now, now, spendAttempt: false, error: '421', errorClass: 'throttle' });
+    expect(store.ledger.countSince(account.id, 0)).toBe(0);
+    expect(store.recipients.get(c.id)!.attempts).toBe(0);
+  });
+
+  it('turns rows left in sending into uncertain after a crash', () => {
+    const store = freshStore();
+    const { campaign, account, now } = seed(store);
+    store.recipients.insertMany(
+      campaign.id,
+      ['a', 'b', 'c'].map((n) => ({ address: `${n}@x.test`, addressKey: `${n}@x.test`, fields: {} })),
+      now,
+    );
+    store.recipients.claim(campaign.id, account.id, now, 60_000, () => '<1@x>');
+    store.recipients.claim(campaign.id, account.id, now, 60_000, () => '<2@x>');
+    expect(store.recipients.sendingToUncertain(now)).toBe(2);
+    expect(store.recipients.counts(campaign.id)).toMatchObject({ queued: 1, uncertain: 2, sending: 0 });
+  });
+});
+
+describe('hot-path queries use their indexes', () => {
+  const plan = (store: ReturnType<typeof freshStore>, sql: string, ...params: unknown[]) =>
+    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+
+  it.each([
+    [
+      'claim next',
+      "SELECT * FROM recipients INDEXED BY recipients_claim WHERE campaign_id = 1 AND state = 'queued' AND next_attempt_at <= 5 ORDER BY next_attempt_at, id LIMIT 1",
+      /USING INDEX recipients_claim/,
+    ],
+    ['count by state', 'SELECT state, count(*) FROM recipients WHERE campaign_id = 1 GROUP BY state', /USING COVERING INDEX recipients_claim/],
+    [
+      'complete (by primary key)',
+      "UPDATE recipients SET state = 'sent' WHERE id = 7 AND state = 'sending'",
+      /USING INTEGER PRIMARY KEY/,
+    ],
+    ['ledger window', 'SELECT at FROM send_ledger WHERE account_id = 1 AND at > 5 ORDER BY at', /USING COVERING INDEX send_ledger_account_at/],
+    ['sent rate', 'SELECT count(*) FROM recipients WHERE campaign_id = 1 AND sent_at >= 5', /recipients_sent_at/],
+    ['suppression lookup', "SELECT 1 FROM suppressions WHERE address_key = 'a'", /USING PRIMARY KEY/],
+  ])('%s', (_name, sql, expected) => {
+    const store = freshStore();
+    seed(store);
+    const detail = plan(store, sql);
+    expect(detail).toMatch(expected);
+    expect(detail).not.toMatch(/SCAN recipients(?! USING)/);
+  });
+});
