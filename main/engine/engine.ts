@@ -22,7 +22,7 @@ import { campaignProgress, ProgressReporter } from './sender/progress';
 import { Sender } from './sender/sender';
 import { openStore, type Store } from './store';
 import { DB_FILE } from './store/db';
-import { TransportCache } from './transports/registry';
+import { createTransport, TransportCache } from './transports/registry';
 
 export interface EngineOptions {
   dataDir: string;
@@ -118,7 +118,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const importer = new Importer(ctx);
   const handlers: Handlers = {
     ...miscHandlers(ctx, { sender: () => sender!, version: appVersion(), transport: opts.transport }),
-    ...accountHandlers(ctx, { transportFor: (a) => transports.get(a) }),
+    // Verify gets a throwaway transport: closing it must not close the live pool.
+    ...accountHandlers(ctx, { transportFor: (a) => createTransport(ctx, a, google), forget: (id) => transports.invalidate(id) }),
     ...gmailHandlers(ctx, {
       endpoints: google,
       openExternal: opts.openExternal ?? ((url) => log.info(`Open this address to connect Gmail: ${url}`)),

@@ -1,0 +1,25 @@
+// CSV files the user opens in a spreadsheet. Cells come from imported data and server answers,
+// so a value that a spreadsheet would run as a formula is defused first (CSV injection).
+
+const BOM = '\uFEFF';
+
+/** Characters that make Excel, LibreOffice or Sheets read a cell as a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes a single quote to a cell that a spreadsheet would evaluate. */
+export function neutraliseCell(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+function quote(cell: string): string {
+  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+const line = (cells: string[]) => cells.map((c) => quote(neutraliseCell(c))).join(',');
+
+/** RFC 4180 CSV (CRLF, quotes doubled) with a UTF-8 BOM for Excel. Cells starting with = + - @ (also tab or CR) are neutralised by prefixing a single quote. */
+export function toCsv(header: string[], rows: Iterable<string[]>): string {
+  const out: string[] = [line(header)];
+  for (const r of rows) out.push(line(r));
+  return `${BOM}${out.join('\r\n')}\r\n`;
+}

@@ -1,0 +1,27 @@
+// Where Google lives. Production uses GOOGLE_ENDPOINTS; tests point every address at a loopback server.
+
+export interface GoogleEndpoints {
+  /** The consent page the browser opens. */
+  authUrl: string;
+  /** Code exchange and refresh (POST, form-encoded). */
+  tokenUrl: string;
+  /** OpenID Connect userinfo: the account's address when the ID token lacks it. */
+  userinfoUrl: string;
+  /** Root of the Gmail REST API, e.g. 'https://gmail.googleapis.com/'. */
+  gmailRootUrl: string;
+}
+
+export const GOOGLE_ENDPOINTS: GoogleEndpoints = {
+  authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+  tokenUrl: 'https://oauth2.googleapis.com/token',
+  userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
+  gmailRootUrl: 'https://gmail.googleapis.com/',
+};
+
+export const GMAIL_SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
+
+/**
+ * Everything the app asks for. gmail.send is a sensitive (not restricted) scope; reading mail or
+ * SMTP XOAUTH2 would need restricted scopes and a security assessment, so the app never asks.
+ */
+export const GMAIL_SCOPES = ['openid', 'email', GMAIL_SEND_SCOPE] as const;

@@ -1,0 +1,187 @@
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterEach, describe, expect, it } from 'vitest';
+import { templatesHandlers } from '../../main/engine/api/templates-api';
+import { ManualClock } from '../../main/engine/clock';
+import type { EngineContext } from '../../main/engine/context';
+import { neutraliseCell, toCsv } from '../../main/engine/exports/csv';
+import { silentLogger } from '../../main/engine/log';
+import { openStore, type Store } from '../../main/engine/store';
+import { EventHub } from '../../main/rpc/event-hub';
+import type { CampaignSettings, Limits } from '../../shared/domain';
+import { MemorySecrets } from '../helpers/memory-secrets';
+import { tmpDir } from '../helpers/tmp';
+
+const BOM = '\uFEFF';
+
+describe('neutraliseCell', () => {
+  it.each([
+    ['=SUM(A1:A2)', "'=SUM(A1:A2)"],
+    ['+1', "'+1"],
+    ['-2+3', "'-2+3"],
+    ['@cmd', "'@cmd"],
+    ['\t=1', "'\t=1"],
+    ['\r=1', "'\r=1"],
+    ['=HYPERLINK("http://evil","x")', '\'=HYPERLINK("http://evil","x")'],
+    ['ann@example.com', 'ann@example.com'],
+    ['a=b', 'a=b'],
+    [' =1', ' =1'],
+    ['', ''],
+    ['Grüße', 'Grüße'],
+  ])('%j → %j', (value, expected) => {
+    expect(neutraliseCell(value)).toBe(expected);
+  });
+});
+
+describe('toCsv', () => {
+  it('writes RFC 4180 with CRLF, doubled quotes and a BOM', () => {
+    const csv = toCsv(
+      ['name', 'note'],
+      [
+        ['Ann', 'plain'],
+        ['Bob "B"', 'a,b'],
+        ['Cy', 'line1\nline2'],
+        ['Dee', ''],
+      ],
+    );
+    expect(csv).toBe(`${BOM}name,note\r\nAnn,plain\r\n"Bob ""B""","a,b"\r\nCy,"line1\nline2"\r\nDee,\r\n`);
+  });
+
+  it('neutralises formulas in every cell, header included', () => {
+    expect(toCsv(['=h'], [['=1+1'], ['-x,y']])).toBe(`${BOM}'=h\r\n'=1+1\r\n"'-x,y"\r\n`);
+  });
+
+  it('round-trips through a CSV parser', () => {
+    const rows = [
+      ['ann@example.com', 'Ann "the first"', 'Köln, DE', 'multi\r\nline'],
+      ['bob@example.com', '', '東京', 'x'],
+    ];
+    const csv = toCsv(['email', 'name', 'city', 'note'], rows);
+    const parsed = parse(csv, { bom: true }) as string[][];
+    expect(parsed).toEqual([['email', 'name', 'city', 'note'], ...rows]);
+  });
+
+  it('takes rows lazily from an iterable', () => {
+    function* rows() {
+      for (let i = 0; i < 3; i++) yield [String(i)];
+    }
+    expect(toCsv(['n'], rows())).toBe(`${BOM}n\r\n0\r\n1\r\n2\r\n`);
+  });
+});
+
+// ---- campaigns.exportResults --------------------------------------------------------------------
+
+const LIMITS: Limits = {
+  perMinute: 10,
+  perHour: 100,
+  perDay: 400,
+  reserve: 0,
+  minGapMs: 0,
+  maxGapMs: 0,
+  maxConcurrent: 1,
+};
+
+function settings(name: string): CampaignSettings {
+  return {
+    name,
+    template: { subject: 'Hi', body: '<p>x</p>', format: 'html', text: null },
+    pool: [],
+    rotation: 'most_headroom',
+    replyTo: null,
+    scheduleAt: null,
+    window: null,
+    retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 3_600_000 },
+    unsubscribe: { mailto: null, urlTemplate: null },
+    attachments: [],
+  };
+}
+
+describe('campaigns.exportResults', () => {
+  let store: Store;
+  afterEach(() => store?.close());
+
+  function setup() {
+    const dataDir = tmpDir();
+    store = openStore(path.join(dataDir, 'db.sqlite'));
+    const clock = new ManualClock();
+    const ctx: EngineContext = {
+      dataDir,
+      store,
+      hub: new EventHub(clock),
+      clock,
+      random: Math.random,
+      secrets: new MemorySecrets(),
+      log: silentLogger,
+      wake() {},
+      activity() {},
+    };
+    return { h: templatesHandlers(ctx), clock };
+  }
+
+  it('exports every recipient with fields, state, account, time, Message-ID and error', async () => {
+    const { h, clock } = setup();
+    const acct = store.accounts.create(
+      { kind: 'outbox', label: 'Local outbox', fromName: 'Me', fromAddress: 'me@campaign-tray.local', limits: LIMITS },
+      clock.now(),
+    );
+    const c = store.campaigns.create(settings('Spring / Sale: 2026!'), clock.now());
+    store.campaigns.setFields(c.id, [
+      { key: 'first_name', label: 'First name' },
+      { key: 'note', label: 'Note' },
+    ]);
+    store.recipients.insertMany(
+      c.id,
+      [
+        { address: 'ann@x.example', addressKey: 'ann@x.example', fields: { first_name: 'Ann', note: '=cmd|calc' } },
+        { address: 'bob@x.example', addressKey: 'bob@x.example', fields: { first_name: 'Bob, Jr.', note: 'a "q"' } },
+        { address: 'cy@x.example', addressKey: 'cy@x.example', fields: { first_name: 'Cy' } },
+      ],
+      clock.now(),
+    );
+    const t0 = clock.now();
+    const ids = ['<m1@campaign-tray.local>', '<m2@campaign-tray.local>'];
+    const sent = store.recipients.claim(c.id, acct.id, t0, 60_000, () => ids[0]!)!;
+    store.recipients.markSent(sent.id, t0 + 1000);
+    const failed = store.recipients.claim(c.id, acct.id, t0, 60_000, () => ids[1]!)!;
+    store.recipients.markFailed(failed.id, {
+      now: t0 + 2000,
+      error: '550 5.1.1 User unknown',
+      errorClass: 'recipient',
+    });
+
+    const file = await h['campaigns.exportResults']({ id: c.id });
+    expect(file.filename).toBe('Spring-Sale-2026-results.csv');
+    expect(file.contentType).toBe('text/csv; charset=utf-8');
+    expect(file.content.startsWith(BOM)).toBe(true);
+    const rows = parse(file.content, { bom: true }) as string[][];
+    expect(rows).toEqual([
+      ['address', 'First name', 'Note', 'state', 'account', 'sent_at', 'message_id', 'error'],
+      ['ann@x.example', 'Ann', "'=cmd|calc", 'sent', 'Local outbox', new Date(t0 + 1000).toISOString(), ids[0], ''],
+      ['bob@x.example', 'Bob, Jr.', 'a "q"', 'failed', 'Local outbox', '', ids[1], '550 5.1.1 User unknown'],
+      ['cy@x.example', 'Cy', '', 'queued', '', '', '', ''],
+    ]);
+
+    // An account removed since leaves the column empty; the export still works.
+    store.accounts.remove(acct.id);
+    const again = parse((await h['campaigns.exportResults']({ id: c.id })).content, { bom: true }) as string[][];
+    expect(again[1]).toEqual([
+      'ann@x.example',
+      'Ann',
+      "'=cmd|calc",
+      'sent',
+      '',
+      new Date(t0 + 1000).toISOString(),
+      ids[0],
+      '',
+    ]);
+  });
+
+  it('exports a header only for a campaign without recipients, and refuses an unknown one', async () => {
+    const { h, clock } = setup();
+    const c = store.campaigns.create(settings('***'), clock.now());
+    const file = await h['campaigns.exportResults']({ id: c.id });
+    expect(file.filename).toBe('campaign-results.csv');
+    expect(file.content).toBe(`${BOM}address,state,account,sent_at,message_id,error\r\n`);
+    await expect(async () => h['campaigns.exportResults']({ id: 999 })).rejects.toMatchObject({ code: 'not_found' });
+  });
+});
