@@ -35,10 +35,25 @@ const imp = {
   baselineRssMb: median(imports.map((r) => r.baselineRssMb)),
 };
 
-console.log('\nCampaign Tray benchmarks (medians of %d runs, %s, Node %s)\n', RUNS, os.cpus()[0]?.model ?? 'cpu', process.versions.node);
+console.log(
+  '\nCampaign Tray benchmarks (medians of %d runs, %s, Node %s)\n',
+  RUNS,
+  os.cpus()[0]?.model ?? 'cpu',
+  process.versions.node,
+);
 console.table([
-  { bench: smtp.label, median: `${smtp.medianPerSec} msg/s`, time: `${smtp.medianMs} ms`, 'max loop block': `${smtp.loopDelayMaxMs} ms` },
-  { bench: outbox.label, median: `${outbox.medianPerSec} msg/s`, time: `${outbox.medianMs} ms`, 'max loop block': `${outbox.loopDelayMaxMs} ms` },
+  {
+    bench: smtp.label,
+    median: `${smtp.medianPerSec} msg/s`,
+    time: `${smtp.medianMs} ms`,
+    'max loop block': `${smtp.loopDelayMaxMs} ms`,
+  },
+  {
+    bench: outbox.label,
+    median: `${outbox.medianPerSec} msg/s`,
+    time: `${outbox.medianMs} ms`,
+    'max loop block': `${outbox.loopDelayMaxMs} ms`,
+  },
   {
     bench: '100,000-row CSV import',
     median: `${imp.medianRowsPerSec} rows/s`,
@@ -53,7 +68,16 @@ console.table([
   { window: '24 hours', cap: caps.caps.usablePerDay, busiest: caps.busiest.day },
 ]);
 
-const out = { at: new Date().toISOString(), node: process.versions.node, cpus: os.cpus().length, runs: RUNS, smtp, outbox, import: imp, caps };
+const out = {
+  at: new Date().toISOString(),
+  node: process.versions.node,
+  cpus: os.cpus().length,
+  runs: RUNS,
+  smtp,
+  outbox,
+  import: imp,
+  caps,
+};
 const dir = path.join(import.meta.dirname, 'results');
 fs.mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `bench-${out.at.replace(/[:.]/g, '-')}.json`);

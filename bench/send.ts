@@ -59,7 +59,11 @@ export async function benchOutbox(recipients: number): Promise<SendBench> {
 
 async function timed(h: Harness, target: string, pool: number[], recipients: number): Promise<SendBench> {
   const c = await h.call('campaigns.create', { name: 'bench', pool });
-  addRecipients(h, c.id, Array.from({ length: recipients }, (_, i) => `b${i}@example.test`));
+  addRecipients(
+    h,
+    c.id,
+    Array.from({ length: recipients }, (_, i) => `b${i}@example.test`),
+  );
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const t0 = performance.now();
@@ -67,19 +71,37 @@ async function timed(h: Harness, target: string, pool: number[], recipients: num
   await untilDone(h, c.id, recipients);
   const ms = performance.now() - t0;
   loop.disable();
-  return { target, recipients, ms: Math.round(ms), perSec: Math.round((recipients / ms) * 1000), loopDelayMaxMs: Math.round(loop.max / 1e6) };
+  return {
+    target,
+    recipients,
+    ms: Math.round(ms),
+    perSec: Math.round((recipients / ms) * 1000),
+    loopDelayMaxMs: Math.round(loop.max / 1e6),
+  };
 }
 
 /** Simulates a day with a manual clock and reports the busiest windows against the caps. */
 export async function benchCapAccuracy() {
-  const caps = limits({ perMinute: 20, perHour: 300, perDay: 400, reserve: 40, minGapMs: 3_000, maxGapMs: 8_000, maxConcurrent: 1 });
+  const caps = limits({
+    perMinute: 20,
+    perHour: 300,
+    perDay: 400,
+    reserve: 40,
+    minGapMs: 3_000,
+    maxGapMs: 8_000,
+    maxConcurrent: 1,
+  });
   const clock: Clock = new ManualClock();
   const h = await startEngine({ clock });
   try {
     const [outbox] = await h.call('accounts.list', {});
     await h.call('accounts.update', { id: outbox!.id, limits: caps });
     const c = await h.call('campaigns.create', { name: 'caps', pool: [outbox!.id] });
-    addRecipients(h, c.id, Array.from({ length: 1_000 }, (_, i) => `cap${i}@example.test`));
+    addRecipients(
+      h,
+      c.id,
+      Array.from({ length: 1_000 }, (_, i) => `cap${i}@example.test`),
+    );
     await h.call('campaigns.start', { id: c.id });
     await runUntil(h, () => false, 24 * 3_600_000);
     const times = (h.engine.store.db.prepare('SELECT at FROM send_ledger ORDER BY at').all() as { at: number }[]).map(

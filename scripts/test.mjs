@@ -13,7 +13,12 @@ const strict = process.env.CT_STRICT === '1' || process.env.CI === 'true';
 const args = process.argv.slice(2);
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 
-if (!process.env.DBUS_SESSION_BUS_ADDRESS && !process.env.CT_NO_KEYRING_SESSION && has('dbus-run-session') && has('gnome-keyring-daemon')) {
+if (
+  !process.env.DBUS_SESSION_BUS_ADDRESS &&
+  !process.env.CT_NO_KEYRING_SESSION &&
+  has('dbus-run-session') &&
+  has('gnome-keyring-daemon')
+) {
   // Re-run inside a throwaway session bus with an unlocked keyring; the test keyring dies with it.
   const inner = `echo -n campaign-tray-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec node scripts/test.mjs ${args.map((a) => `'${a}'`).join(' ')}`;
   const r = spawnSync('dbus-run-session', ['--', 'sh', '-c', inner], {
@@ -42,10 +47,14 @@ fs.mkdirSync('test-results', { recursive: true });
 const report = path.join('test-results', 'vitest.json');
 fs.rmSync(report, { force: true });
 const env = { ...process.env, CT_STRICT: strict ? '1' : '' };
-const v = spawnSync(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...args], {
-  stdio: 'inherit',
-  env,
-});
+const v = spawnSync(
+  bin('vitest'),
+  ['run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...args],
+  {
+    stdio: 'inherit',
+    env,
+  },
+);
 
 let passed = 0;
 let failed = 0;
@@ -56,7 +65,9 @@ if (fs.existsSync(report)) {
   failed = j.numFailedTests ?? 0;
   skipped = (j.numPendingTests ?? 0) + (j.numTodoTests ?? 0);
   // A file that failed to load has no tests but still failed.
-  failed += (j.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0).length;
+  failed += (j.testResults ?? []).filter(
+    (f) => f.status === 'failed' && (f.assertionResults ?? []).length === 0,
+  ).length;
 } else {
   failed += 1;
   console.error('vitest wrote no report');

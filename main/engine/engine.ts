@@ -1,7 +1,8 @@
 // The composition root of the engine (plain Node, no Electron): opens the store, builds the
 // services, binds every contract request to its handler and runs the sender.
-import path from 'node:path';
+
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { createDispatcher, type Dispatch, type Handlers } from '../rpc/dispatch';
 import { EventHub } from '../rpc/event-hub';
 import { accountHandlers, ensureOutboxAccount } from './api/accounts-api';
@@ -119,7 +120,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const handlers: Handlers = {
     ...miscHandlers(ctx, { sender: () => sender!, version: appVersion(), transport: opts.transport }),
     // Verify gets a throwaway transport: closing it must not close the live pool.
-    ...accountHandlers(ctx, { transportFor: (a) => createTransport(ctx, a, google), forget: (id) => transports.invalidate(id) }),
+    ...accountHandlers(ctx, {
+      transportFor: (a) => createTransport(ctx, a, google),
+      forget: (id) => transports.invalidate(id),
+    }),
     ...gmailHandlers(ctx, {
       endpoints: google,
       openExternal: opts.openExternal ?? ((url) => log.info(`Open this address to connect Gmail: ${url}`)),
@@ -149,6 +153,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       progress.close();
       hub.flushAll();
       await transports.closeAll();
+      await importer.dispose();
       hub.close();
       store.close();
     },

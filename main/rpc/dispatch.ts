@@ -21,7 +21,8 @@ export function createDispatcher(handlers: Handlers, log: DispatchLog = console)
     if (!isRequestName(name)) {
       return { ok: false, error: { code: 'invalid_input', message: 'Unknown request.' } };
     }
-    const parsed = requests[name].input.safeParse(rawInput ?? {});
+    // Only a missing input means "no fields"; an explicit null is malformed.
+    const parsed = requests[name].input.safeParse(rawInput === undefined ? {} : rawInput);
     if (!parsed.success) {
       const first = parsed.error.issues[0];
       const where = first?.path.length ? `${first.path.join('.')}: ` : '';

@@ -33,7 +33,11 @@ export function bindIpc(ipcMain: IpcMainLike, dispatch: Dispatch, isTrusted: (e:
 }
 
 /** Trusted = the frame shows the app's own renderer (file URL of the packaged index, or the dev server). */
-export function isTrustedFrameUrl(frameUrl: string | undefined, allowedOrigins: readonly string[], indexFileUrl: string) {
+export function isTrustedFrameUrl(
+  frameUrl: string | undefined,
+  allowedOrigins: readonly string[],
+  indexFileUrl: string,
+) {
   if (!frameUrl) return false;
   let u: URL;
   try {
@@ -41,7 +45,8 @@ export function isTrustedFrameUrl(frameUrl: string | undefined, allowedOrigins: 
   } catch {
     return false;
   }
-  if (u.protocol === 'file:') return `${u.origin}${u.pathname}` === indexFileUrl || u.href.split(/[?#]/)[0] === indexFileUrl;
+  if (u.protocol === 'file:')
+    return `${u.origin}${u.pathname}` === indexFileUrl || u.href.split(/[?#]/)[0] === indexFileUrl;
   return allowedOrigins.includes(u.origin);
 }
 

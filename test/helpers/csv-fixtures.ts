@@ -3,13 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import type { ActivityEntry, CampaignSettings } from '../../shared/domain';
-import { systemClock, type Clock } from '../../main/engine/clock';
+import { type Clock, systemClock } from '../../main/engine/clock';
 import type { EngineContext } from '../../main/engine/context';
 import { silentLogger } from '../../main/engine/log';
 import type { SecretStore } from '../../main/engine/secrets/secret-store';
 import { openStore } from '../../main/engine/store';
 import { EventHub } from '../../main/rpc/event-hub';
+import type { ActivityEntry, CampaignSettings } from '../../shared/domain';
 
 export type FileEncoding = 'utf8' | 'utf8-bom' | 'utf16le-bom' | 'utf16be-bom' | 'windows1252';
 

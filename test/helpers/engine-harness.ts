@@ -1,12 +1,13 @@
 // Builds a real engine (real SQLite file, real transports) in a temp folder, with a manual
 // clock when a test needs to move time, and helpers to drive it through the contract.
-import type { RequestInput, RequestName, RequestOutput } from '../../shared/contract';
-import type { Limits } from '../../shared/domain';
+
 import { type Clock, ManualClock } from '../../main/engine/clock';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import type { GoogleEndpoints } from '../../main/engine/gmail/endpoints';
-import { silentLogger, type Logger } from '../../main/engine/log';
+import { type Logger, silentLogger } from '../../main/engine/log';
 import type { SecretStore } from '../../main/engine/secrets/secret-store';
+import type { RequestInput, RequestName, RequestOutput } from '../../shared/contract';
+import type { Limits } from '../../shared/domain';
 import { MemorySecrets } from './memory-secrets';
 import { tmpDir } from './tmp';
 
@@ -95,7 +96,16 @@ export function seeded(seed: number): () => number {
 }
 
 export function limits(p: Partial<Limits> = {}): Limits {
-  return { perMinute: 600, perHour: 36_000, perDay: 100_000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent: 4, ...p };
+  return {
+    perMinute: 600,
+    perHour: 36_000,
+    perDay: 100_000,
+    reserve: 0,
+    minGapMs: 0,
+    maxGapMs: 0,
+    maxConcurrent: 4,
+    ...p,
+  };
 }
 
 /** Inserts recipients straight into the store (the import path has its own suites). */

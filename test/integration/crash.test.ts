@@ -5,11 +5,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../main/engine/clock';
 import { DB_FILE } from '../../main/engine/store/db';
 import { addRecipients, seeded, startEngine } from '../helpers/engine-harness';
-import { type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
+import { delayed, type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
 import { tmpDir } from '../helpers/tmp';
-import { systemClock } from '../../main/engine/clock';
 
 const RECIPIENTS = 300;
 const RUNS = 12;
@@ -35,11 +35,15 @@ function spawnChild(dataDir: string): Promise<ChildProcess> {
   });
 }
 
-const killed = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode ? r() : c.on('exit', () => r())));
+const killed = (c: ChildProcess) =>
+  new Promise<void>((r) => (c.exitCode !== null || c.signalCode ? r() : c.on('exit', () => r())));
 
 function states(file: string): Record<string, number> {
   const db = new Database(file, { readonly: true });
-  const rows = db.prepare('SELECT state, count(*) AS n FROM recipients GROUP BY state').all() as { state: string; n: number }[];
+  const rows = db.prepare('SELECT state, count(*) AS n FROM recipients GROUP BY state').all() as {
+    state: string;
+    n: number;
+  }[];
   db.close();
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
@@ -48,7 +52,7 @@ describe('crash safety', () => {
   it(`survives ${RUNS} SIGKILLs without losing or doubling a message`, { timeout: 180_000 }, async () => {
     const rand = seeded(7);
     server = await startFaultServer({
-      script: () => ({ kind: 'delay', ms: 10 + Math.floor(rand() * 40), then: { kind: 'accept' } }),
+      script: () => delayed(10 + Math.floor(rand() * 40), { kind: 'accept' }),
     });
     const dataDir = tmpDir('ct-crash-');
     // Set up accounts and the campaign with the real clock, then hand the database to the children.
@@ -62,13 +66,25 @@ describe('crash safety', () => {
         preset: 'custom',
         smtp: { host: '127.0.0.1', port: server.port, security: 'none', username: null, timeoutMs: 10_000 },
         password: null,
-        limits: { perMinute: 10_000, perHour: 100_000, perDay: 1_000_000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent },
+        limits: {
+          perMinute: 10_000,
+          perHour: 100_000,
+          perDay: 1_000_000,
+          reserve: 0,
+          minGapMs: 0,
+          maxGapMs: 0,
+          maxConcurrent,
+        },
         verify: false,
       });
       pool.push(a.id);
     }
     const c = await h.call('campaigns.create', { name: 'crash', pool });
-    addRecipients(h, c.id, Array.from({ length: RECIPIENTS }, (_, i) => `crash${i}@example.test`));
+    addRecipients(
+      h,
+      c.id,
+      Array.from({ length: RECIPIENTS }, (_, i) => `crash${i}@example.test`),
+    );
     await h.call('campaigns.start', { id: c.id });
     await h.engine.stop(); // stopped before its first send could start? It may have sent some: fine.
     const file = path.join(dataDir, DB_FILE);
@@ -112,7 +128,9 @@ describe('crash safety', () => {
     expect(doubled).toEqual([]);
     const db = new Database(file, { readonly: true });
     const sent = db.prepare("SELECT address FROM recipients WHERE state = 'sent'").all() as { address: string }[];
-    const uncertain = db.prepare("SELECT address FROM recipients WHERE state = 'uncertain'").all() as { address: string }[];
+    const uncertain = db.prepare("SELECT address FROM recipients WHERE state = 'uncertain'").all() as {
+      address: string;
+    }[];
     db.close();
     for (const r of sent) expect(seen.get(r.address), r.address).toBe(1);
     // Uncertain rows were received at most once (some were, some were not: that is why they are uncertain).

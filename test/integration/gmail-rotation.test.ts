@@ -2,8 +2,8 @@
 // runs out of quota or revokes the grant, the work moves to the SMTP account without losing or
 // doubling a recipient. Real engine, loopback Google endpoints, loopback SMTP server.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EventName } from '../../shared/contract';
 import type { ManualClock } from '../../main/engine/clock';
+import type { EventName } from '../../shared/contract';
 import { addRecipients, type Harness, limits, runUntil, startEngine } from '../helpers/engine-harness';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, type FakeGoogle, startFakeGoogle } from '../helpers/fake-google';
 import { type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
@@ -107,7 +107,9 @@ describe('Gmail and SMTP in one pool', () => {
     expectEachOnce(addresses);
     expect(h.engine.store.accounts.get(gmail.id)!.status).toBe('needs_reauth');
     const reauth = events.filter((e) => e.event === 'account.needsReauth');
-    expect(reauth).toEqual([{ event: 'account.needsReauth', payload: expect.objectContaining({ accountId: gmail.id }) }]);
+    expect(reauth).toEqual([
+      { event: 'account.needsReauth', payload: expect.objectContaining({ accountId: gmail.id }) },
+    ]);
     const p = await h.call('campaigns.progress', { id: c.id });
     expect(p.accounts.find((a) => a.accountId === gmail.id)?.status).toBe('needs_reauth');
   });

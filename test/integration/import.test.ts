@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventPayloads } from '../../shared/contract';
 import { ManualClock } from '../../main/engine/clock';
 import { AppError } from '../../main/engine/errors';
 import { IMPORT_TTL_MS, Importer, MAX_IMPORT_BYTES } from '../../main/engine/recipients/importer';
+import type { EventPayloads } from '../../shared/contract';
 import {
   campaignSettings,
   csvText,
@@ -167,7 +167,14 @@ describe('spreadsheet exports', () => {
   });
 
   it('takes an upload, keeps it under dataDir/tmp until the commit, then removes it', async () => {
-    const body = encode(csvText([['email', 'first_name'], ['a@example.com', 'Ann'], ['b@example.com', 'Bob']]), 'utf8');
+    const body = encode(
+      csvText([
+        ['email', 'first_name'],
+        ['a@example.com', 'Ann'],
+        ['b@example.com', 'Bob'],
+      ]),
+      'utf8',
+    );
     const preview = await importer.preview(campaignId, {
       upload: { name: 'C:\\Users\\me\\list.csv', base64: body.toString('base64') },
     });
@@ -181,7 +188,12 @@ describe('spreadsheet exports', () => {
 
 describe('validation and dedup', () => {
   it('counts duplicates, suppressed and invalid rows exactly and exports the rejected rows', async () => {
-    ctx.store.suppressions.add([{ address: 'Blocked@Example.com', key: 'blocked@example.com' }], 'unsubscribed', 't', 1);
+    ctx.store.suppressions.add(
+      [{ address: 'Blocked@Example.com', key: 'blocked@example.com' }],
+      'unsubscribed',
+      't',
+      1,
+    );
     const rows = [
       ['Email', 'Name', 'Note'],
       ['ann@example.com', 'Ann', ''], // 1
@@ -223,15 +235,41 @@ describe('validation and dedup', () => {
     ]);
   });
 
+  it('reports the first 100 invalid rows and exports all of them', async () => {
+    const rows = [['email'], ['good@example.com'], ...Array.from({ length: 150 }, (_, i) => [`bad-${i}`])];
+    const file = writeFixture(dir, 'many-bad.csv', csvText(rows));
+    const p = await importer.preview(campaignId, { path: file });
+    const report = await importer.commit(p.importId, 0);
+    expect(report).toMatchObject({ rowsRead: 151, added: 1, invalid: 150 });
+    expect(report.issues).toHaveLength(100);
+    expect(report.issues[0]).toEqual({ row: 2, value: 'bad-0', reason: 'The address has no @' });
+    expect(report.issues[99]!.row).toBe(101);
+    const lines = importer.rejectedCsv(p.importId).content.trimEnd().split('\r\n');
+    expect(lines).toHaveLength(151);
+    expect(lines[150]).toBe('151,The address has no @,bad-149');
+  });
+
   it('dedupes against earlier imports and merges the merge fields', async () => {
-    const first = writeFixture(dir, 'a.csv', csvText([['email', 'first_name'], ['a@x.com', 'A'], ['b@x.com', 'B']]));
+    const first = writeFixture(
+      dir,
+      'a.csv',
+      csvText([
+        ['email', 'first_name'],
+        ['a@x.com', 'A'],
+        ['b@x.com', 'B'],
+      ]),
+    );
     const p1 = await importer.preview(campaignId, { path: first });
     await importer.commit(p1.importId, 0);
 
     const second = writeFixture(
       dir,
       'b.csv',
-      csvText([['Email', 'City', 'first name'], ['B@X.com', 'Rome', 'Bee'], ['c@x.com', 'Oslo', 'C']]),
+      csvText([
+        ['Email', 'City', 'first name'],
+        ['B@X.com', 'Rome', 'Bee'],
+        ['c@x.com', 'Oslo', 'C'],
+      ]),
     );
     const p2 = await importer.preview(campaignId, { path: second });
     const report = await importer.commit(p2.importId, 0);
@@ -249,7 +287,10 @@ describe('validation and dedup', () => {
     const file = writeFixture(
       dir,
       'cols.csv',
-      csvText([['Name', 'Secret', 'Mail', 'City'], ['Ann', 's1', 'ann@x.com', 'Rome']]),
+      csvText([
+        ['Name', 'Secret', 'Mail', 'City'],
+        ['Ann', 's1', 'ann@x.com', 'Rome'],
+      ]),
     );
     const p = await importer.preview(campaignId, { path: file });
     expect(p.emailColumn).toBe(2);
@@ -316,7 +357,14 @@ describe('bad input writes nothing', () => {
     ['only a BOM', encode('', 'utf8-bom'), /empty/],
     ['a binary file', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d]), /not a text file/],
     ['an Excel workbook', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0]), /Excel workbook.*CSV UTF-8/],
-    ['no header row', csvText([['ann@example.com', 'Ann'], ['bob@example.com', 'Bob']]), /no header row/],
+    [
+      'no header row',
+      csvText([
+        ['ann@example.com', 'Ann'],
+        ['bob@example.com', 'Bob'],
+      ]),
+      /no header row/,
+    ],
     ['a header and no rows', 'email,name\r\n', /no recipients below it/],
     ['a sep= line and nothing else', 'sep=;\r\n', /empty/],
     ['a quote left open in the first rows', 'email,name\r\na@x.com,"Ann\r\n', /never closed/],
@@ -347,7 +395,15 @@ describe('bad input writes nothing', () => {
   });
 
   it('refuses a commit whose column holds no valid address', async () => {
-    const file = writeFixture(dir, 'names.csv', csvText([['Name', 'Email'], ['Ann', ''], ['Bob', 'n/a']]));
+    const file = writeFixture(
+      dir,
+      'names.csv',
+      csvText([
+        ['Name', 'Email'],
+        ['Ann', ''],
+        ['Bob', 'n/a'],
+      ]),
+    );
     const p = await importer.preview(campaignId, { path: file });
     expect(p.emailColumn).toBe(1);
     await rejects(importer.commit(p.importId, 1), 'import_invalid', /No row has a valid address in column "Email"/);
@@ -366,7 +422,11 @@ describe('bad input writes nothing', () => {
   });
 
   it('refuses an unknown or expired import and column numbers outside the file', async () => {
-    await rejects(importer.commit('no-such-import', 0), 'import_invalid', /The import has expired; drop the file again/);
+    await rejects(
+      importer.commit('no-such-import', 0),
+      'import_invalid',
+      /The import has expired; drop the file again/,
+    );
     await rejects(() => importer.rejectedCsv('no-such-import'), 'import_invalid', /expired/);
 
     const clock = new ManualClock(Date.now());

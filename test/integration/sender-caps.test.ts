@@ -20,7 +20,15 @@ function maxInWindow(times: number[], windowMs: number): number {
 
 describe('throttled sender with a manual clock', () => {
   it('never exceeds per-minute, per-hour and 24-hour caps, across a restart', async () => {
-    const caps = limits({ perMinute: 5, perHour: 20, perDay: 32, reserve: 4, minGapMs: 1_000, maxGapMs: 4_000, maxConcurrent: 2 });
+    const caps = limits({
+      perMinute: 5,
+      perHour: 20,
+      perDay: 32,
+      reserve: 4,
+      minGapMs: 1_000,
+      maxGapMs: 4_000,
+      maxConcurrent: 2,
+    });
     let h = await startEngine();
     const dataDir = h.dataDir;
     const clock = h.clock as ManualClock;
@@ -100,11 +108,20 @@ describe('throttled sender with a manual clock', () => {
       pool: [outbox!.id],
       window: { timeZone: 'Europe/Berlin', days: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 10 * 60 + 30 },
     });
-    addRecipients(h, c.id, Array.from({ length: 60 }, (_, i) => `w${i}@example.test`));
+    addRecipients(
+      h,
+      c.id,
+      Array.from({ length: 60 }, (_, i) => `w${i}@example.test`),
+    );
     await h.call('campaigns.start', { id: c.id });
     await runUntil(h, () => false, 26 * HOUR);
     for (const t of ledgerTimes(h)) {
-      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(t);
+      const local = new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Berlin',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(t);
       expect(local >= '09:00' && local < '10:30', local).toBe(true);
     }
     // 30 minutes on Monday, 60 more on Tuesday morning, at one a minute: all 60 sent by then.
@@ -115,5 +132,7 @@ describe('throttled sender with a manual clock', () => {
 });
 
 function ledgerTimes(h: { engine: { store: { db: import('better-sqlite3').Database } } }): number[] {
-  return (h.engine.store.db.prepare('SELECT at FROM send_ledger ORDER BY at').all() as { at: number }[]).map((r) => r.at);
+  return (h.engine.store.db.prepare('SELECT at FROM send_ledger ORDER BY at').all() as { at: number }[]).map(
+    (r) => r.at,
+  );
 }

@@ -37,8 +37,8 @@ const keys = () =>
     .rows.map((s) => s.address.toLowerCase())
     .sort();
 
-async function rejects(p: Promise<unknown>, code: string, message: RegExp) {
-  const err = await p.then(
+async function rejects(p: unknown, code: string, message: RegExp) {
+  const err = await Promise.resolve(p).then(
     () => null,
     (e: unknown) => e,
   );
@@ -60,10 +60,14 @@ function campaignWith(addresses: string[], state: 'queued' | 'sent' = 'queued') 
 
 describe('suppressions.add and remove', () => {
   it('adds valid addresses once each, by lower-cased key', async () => {
-    expect(await api['suppressions.add']({ addresses: ['Ann@Example.com', 'Bob <bob@example.com>'], reason: 'manual' })).toEqual({
+    expect(
+      await api['suppressions.add']({ addresses: ['Ann@Example.com', 'Bob <bob@example.com>'], reason: 'manual' }),
+    ).toEqual({
       added: 2,
     });
-    expect(await api['suppressions.add']({ addresses: ['ann@example.com', 'cy@example.com'], reason: 'bounced' })).toEqual({
+    expect(
+      await api['suppressions.add']({ addresses: ['ann@example.com', 'cy@example.com'], reason: 'bounced' }),
+    ).toEqual({
       added: 1,
     });
     const rows = listAll().rows;
@@ -107,7 +111,9 @@ describe('suppressions.add and remove', () => {
 
   it('removes by key, whatever the case', async () => {
     await api['suppressions.add']({ addresses: ['ann@example.com', 'bob@example.com'], reason: 'manual' });
-    expect(api['suppressions.remove']({ addresses: ['ANN@example.com', 'nobody@example.com'] })).toEqual({ removed: 1 });
+    expect(api['suppressions.remove']({ addresses: ['ANN@example.com', 'nobody@example.com'] })).toEqual({
+      removed: 1,
+    });
     expect(keys()).toEqual(['bob@example.com']);
   });
 
@@ -143,7 +149,11 @@ describe('suppressions.import', () => {
       added: 2,
       invalid: 2,
     });
-    expect(listAll().rows.map((s) => [s.address, s.reason, s.source]).sort()).toEqual([
+    expect(
+      listAll()
+        .rows.map((s) => [s.address, s.reason, s.source])
+        .sort(),
+    ).toEqual([
       ['BOB@example.com', 'unsubscribed', 'import: unsubscribed.csv'],
       ['ann@example.com', 'unsubscribed', 'import: unsubscribed.csv'],
     ]);
@@ -162,7 +172,14 @@ describe('suppressions.import', () => {
 
   const refused: [label: string, body: string | Buffer, message: RegExp][] = [
     ['an empty file', '', /empty/],
-    ['a file without addresses', csvText([['Name', 'City'], ['Ann', 'Rome']]), /No column of bad\.csv holds email/],
+    [
+      'a file without addresses',
+      csvText([
+        ['Name', 'City'],
+        ['Ann', 'Rome'],
+      ]),
+      /No column of bad\.csv holds email/,
+    ],
     ['an address header with nothing valid below', csvText([['Email'], ['n/a'], ['tbd']]), /No row of bad\.csv/],
     ['a binary file', Buffer.from([0, 1, 2, 3, 4, 0, 0, 0]), /not a text file/],
   ];

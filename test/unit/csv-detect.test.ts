@@ -173,14 +173,56 @@ describe('guessing columns', () => {
   });
 
   const cases: [label: string, labels: string[], rows: string[][], email: number | null][] = [
-    ['by content under an unusual header', ['Kontakt', 'Wer'], [['a@x.com', 'Ann'], ['b@x.com', 'Bob']], 0],
+    [
+      'by content under an unusual header',
+      ['Kontakt', 'Wer'],
+      [
+        ['a@x.com', 'Ann'],
+        ['b@x.com', 'Bob'],
+      ],
+      0,
+    ],
     ['by header when the content agrees', ['Backup', 'E-mail'], [['a@x.com', 'b@x.com']], 1],
-    ['mostly valid content wins over no header', ['id', 'x'], [['1', 'a@x.com'], ['2', 'oops'], ['3', 'c@x.com']], 1],
-    ['by header alone when the sample column is empty', ['Name', 'Email'], [['Ann', ''], ['Bob', '']], 1],
-    ['by header alone when no content fits', ['Name', 'E-mail'], [['Ann', 'n/a'], ['Bob', 'tbd']], 1],
+    [
+      'mostly valid content wins over no header',
+      ['id', 'x'],
+      [
+        ['1', 'a@x.com'],
+        ['2', 'oops'],
+        ['3', 'c@x.com'],
+      ],
+      1,
+    ],
+    [
+      'by header alone when the sample column is empty',
+      ['Name', 'Email'],
+      [
+        ['Ann', ''],
+        ['Bob', ''],
+      ],
+      1,
+    ],
+    [
+      'by header alone when no content fits',
+      ['Name', 'E-mail'],
+      [
+        ['Ann', 'n/a'],
+        ['Bob', 'tbd'],
+      ],
+      1,
+    ],
     ['content over a header whose cells are not addresses', ['Email', 'Kontakt'], [['n/a', 'a@x.com']], 1],
     ['none when nothing looks like an address', ['Name', 'City'], [['Ann', 'Paris']], null],
-    ['not a mostly-invalid column', ['Name', 'Note'], [['Ann', 'see a@x.com'], ['Bob', 'n/a'], ['Cy', 'x']], null],
+    [
+      'not a mostly-invalid column',
+      ['Name', 'Note'],
+      [
+        ['Ann', 'see a@x.com'],
+        ['Bob', 'n/a'],
+        ['Cy', 'x'],
+      ],
+      null,
+    ],
   ];
   it.each(cases)('email column %s', (_label, labels, rows, email) => {
     expect(guessEmailColumn(labels, rows)).toBe(email);

@@ -6,19 +6,31 @@ import { FAILURE_CLASSES, type FailureClass } from '../../shared/domain';
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
 const H = 3_600_000;
 
-const smtp = (responseCode: number | null, response: string, code: string | null = null, command: string | null = null) =>
-  ({ source: 'smtp', responseCode, response, code, command }) as const satisfies TransportFailure;
+const smtp = (
+  responseCode: number | null,
+  response: string,
+  code: string | null = null,
+  command: string | null = null,
+) => ({ source: 'smtp', responseCode, response, code, command }) as const satisfies TransportFailure;
 const http = (status: number, message: string, reason: string | null = null, retryAfter: string | null = null) =>
   ({ source: 'http', status, reason, message, retryAfter }) as const satisfies TransportFailure;
 
 describe('classify: SMTP', () => {
   it.each<[string, TransportFailure, FailureClass]>([
     // throttling and temporary server trouble
-    ['Gmail 421 try again later', smtp(421, '421-4.7.0 Try again later, closing connection. (EHLO)\n421 4.7.0 gsmtp'), 'throttle'],
+    [
+      'Gmail 421 try again later',
+      smtp(421, '421-4.7.0 Try again later, closing connection. (EHLO)\n421 4.7.0 gsmtp'),
+      'throttle',
+    ],
     ['450 temporary', smtp(450, '450 Requested mail action not taken'), 'throttle'],
     ['451 local error', smtp(451, '451 4.3.0 Mail server temporarily rejected message.'), 'throttle'],
     ['452 insufficient storage on the server', smtp(452, '452 Insufficient system storage'), 'throttle'],
-    ['454 too many logins during AUTH (nodemailer EAUTH)', smtp(454, '454 4.7.0 Too many login attempts, please try again later.', 'EAUTH', 'AUTH PLAIN'), 'throttle'],
+    [
+      '454 too many logins during AUTH (nodemailer EAUTH)',
+      smtp(454, '454 4.7.0 Too many login attempts, please try again later.', 'EAUTH', 'AUTH PLAIN'),
+      'throttle',
+    ],
     ['SES 454 throttling', smtp(454, '454 Throttling failure: Maximum sending rate exceeded.'), 'throttle'],
     ['throttle wording on an odd code', smtp(550, '550 5.7.1 Rate limit reached for this sender'), 'throttle'],
     ['"too many" wording', smtp(550, '550 Too many connections from your IP'), 'throttle'],
@@ -27,47 +39,109 @@ describe('classify: SMTP', () => {
     ['code only in the response text', smtp(null, '421 4.7.0 Try again later'), 'throttle'],
 
     // quota spent
-    ['Gmail 550 5.4.5 daily quota', smtp(550, '550 5.4.5 Daily sending quota exceeded. https://support.google.com/mail/?p=SendingQuotaExceeded'), 'quota'],
+    [
+      'Gmail 550 5.4.5 daily quota',
+      smtp(550, '550 5.4.5 Daily sending quota exceeded. https://support.google.com/mail/?p=SendingQuotaExceeded'),
+      'quota',
+    ],
     ['Gmail daily user sending limit', smtp(550, '550 5.4.5 Daily user sending limit exceeded.'), 'quota'],
     ['550 5.4.5 without wording', smtp(550, '550 5.4.5 Limit reached'), 'quota'],
     ['SES 554 daily quota', smtp(554, '554 Throttling failure: Daily message quota exceeded.'), 'quota'],
-    ['Outlook submission quota', smtp(554, '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException'), 'quota'],
+    [
+      'Outlook submission quota',
+      smtp(554, '554 5.2.0 STOREDRV.Submission.Exception:SubmissionQuotaExceededException'),
+      'quota',
+    ],
     ['quota on a temporary code', smtp(451, '451 4.3.0 Sending quota exceeded, try tomorrow'), 'quota'],
 
     // a full mailbox is the recipient's quota, not ours
-    ['452 4.2.2 mailbox over quota', smtp(452, '452-4.2.2 The email account that you tried to reach is over quota.'), 'transient'],
-    ['552 5.2.2 mailbox full', smtp(552, '552-5.2.2 The email account that you tried to reach is over quota'), 'message'],
-    ['450 4.2.1 mailbox disabled for now', smtp(450, '450 4.2.1 The user you are trying to contact is receiving mail too slowly'), 'transient'],
-    ['450 4.1.1 recipient check failed for now', smtp(450, '450 4.1.1 Recipient address verification in progress'), 'transient'],
+    [
+      '452 4.2.2 mailbox over quota',
+      smtp(452, '452-4.2.2 The email account that you tried to reach is over quota.'),
+      'transient',
+    ],
+    [
+      '552 5.2.2 mailbox full',
+      smtp(552, '552-5.2.2 The email account that you tried to reach is over quota'),
+      'message',
+    ],
+    [
+      '450 4.2.1 mailbox disabled for now',
+      smtp(450, '450 4.2.1 The user you are trying to contact is receiving mail too slowly'),
+      'transient',
+    ],
+    [
+      '452 4.2.2 mailbox full, try later: not the account',
+      smtp(452, '452 4.2.2 Mailbox full, try again later'),
+      'transient',
+    ],
+    [
+      '450 4.1.1 recipient check failed for now',
+      smtp(450, '450 4.1.1 Recipient address verification in progress'),
+      'transient',
+    ],
 
     // credentials
-    ['Gmail 535 bad credentials', smtp(535, '535-5.7.8 Username and Password not accepted.\n535 5.7.8 https://support.google.com', 'EAUTH', 'AUTH PLAIN'), 'auth'],
+    [
+      'Gmail 535 bad credentials',
+      smtp(
+        535,
+        '535-5.7.8 Username and Password not accepted.\n535 5.7.8 https://support.google.com',
+        'EAUTH',
+        'AUTH PLAIN',
+      ),
+      'auth',
+    ],
     ['535 without nodemailer code', smtp(535, '535 Authentication failed'), 'auth'],
-    ['534 application-specific password required', smtp(534, '534-5.7.9 Application-specific password required.'), 'auth'],
+    [
+      '534 application-specific password required',
+      smtp(534, '534-5.7.9 Application-specific password required.'),
+      'auth',
+    ],
     ['530 authentication required', smtp(530, '530 5.7.0 Authentication Required'), 'auth'],
     ['EAUTH without a server answer (missing credentials)', smtp(null, '', 'EAUTH', 'API'), 'auth'],
     ['5.7.8 on another code', smtp(504, '504 5.7.8 Authentication credentials invalid'), 'auth'],
     ['permanent answer to AUTH', smtp(504, '504 5.5.4 Unrecognized authentication type', null, 'AUTH XOAUTH2'), 'auth'],
 
     // the recipient
-    ['Gmail 550 5.1.1 no such user', smtp(550, "550-5.1.1 The email account that you tried to reach does not exist.", 'EENVELOPE', 'RCPT TO'), 'recipient'],
-    ['553 mailbox name not allowed', smtp(553, '553 Requested action not taken: mailbox name not allowed'), 'recipient'],
+    [
+      'Gmail 550 5.1.1 no such user',
+      smtp(550, '550-5.1.1 The email account that you tried to reach does not exist.', 'EENVELOPE', 'RCPT TO'),
+      'recipient',
+    ],
+    [
+      '553 mailbox name not allowed',
+      smtp(553, '553 Requested action not taken: mailbox name not allowed'),
+      'recipient',
+    ],
     ['5.1.10 null MX', smtp(550, '550 5.1.10 RESOLVER.ADR.RecipientNotFound; Recipient not found'), 'recipient'],
-    ['5.2.1 account disabled', smtp(550, '550 5.2.1 The email account that you tried to reach is disabled.'), 'recipient'],
+    [
+      '5.2.1 account disabled',
+      smtp(550, '550 5.2.1 The email account that you tried to reach is disabled.'),
+      'recipient',
+    ],
     ['550 user unknown without enhanced code', smtp(550, '550 <bob@example.com>: User unknown'), 'recipient'],
     ['550 no such user', smtp(550, '550 No such user here'), 'recipient'],
     ['550 mailbox unavailable', smtp(550, '550 Requested action not taken: mailbox unavailable'), 'recipient'],
     ['551 user not local, with wording', smtp(551, '551 User unknown; please try <x@y.z>'), 'recipient'],
 
     // our sender address, not the recipient
-    ['553 sender rejected at MAIL FROM', smtp(553, '553 5.7.1 Sender address rejected: not owned by user', null, 'MAIL FROM'), 'message'],
+    [
+      '553 sender rejected at MAIL FROM',
+      smtp(553, '553 5.7.1 Sender address rejected: not owned by user', null, 'MAIL FROM'),
+      'message',
+    ],
     ['5.1.8 bad sender domain', smtp(550, '550 5.1.8 Bad sender address domain'), 'message'],
 
     // the message
     ['552 message too big', smtp(552, '552 5.3.4 Message size exceeds fixed maximum message size'), 'message'],
     ['5.3.4 on another code', smtp(554, '554 5.3.4 Message too big for system'), 'message'],
     ['554 5.7.1 content rejected', smtp(554, '554 5.7.1 Message rejected because of unacceptable content'), 'message'],
-    ['550 5.7.26 unauthenticated mail', smtp(550, '550-5.7.26 This mail has been blocked because the sender is unauthenticated.'), 'message'],
+    [
+      '550 5.7.26 unauthenticated mail',
+      smtp(550, '550-5.7.26 This mail has been blocked because the sender is unauthenticated.'),
+      'message',
+    ],
     ['other 5xx', smtp(500, '500 5.5.1 Command unrecognized'), 'message'],
     ['5xx with no enhanced code', smtp(554, '554 Transaction failed'), 'message'],
     ['enhanced class wins: 5.x.x on a 4xx', smtp(450, '450 5.6.0 Bad content'), 'message'],
@@ -94,7 +168,10 @@ describe('classify: SMTP', () => {
 
   it.each([
     [smtp(421, '421 4.7.0 Try again later'), 'Server is throttling this account (421 Try again later)'],
-    [smtp(550, '550 5.1.1 User unknown'), 'The recipient address does not exist or cannot receive mail (550 User unknown)'],
+    [
+      smtp(550, '550 5.1.1 User unknown'),
+      'The recipient address does not exist or cannot receive mail (550 User unknown)',
+    ],
     [smtp(null, '', 'ETIMEDOUT', 'CONN'), 'Could not reach the mail server; it will be retried (ETIMEDOUT)'],
   ])('says what happened: %j', (failure, message) => {
     expect(classify(failure, NOW).message).toBe(message);
@@ -109,10 +186,30 @@ describe('classify: SMTP', () => {
 
 describe('classify: Gmail API', () => {
   it.each<[string, TransportFailure, FailureClass, number | null]>([
-    ['429 mail sending limit', http(429, 'User-rate limit exceeded. Retry after 2026-01-05T21:00:00.000Z (Mail sending)', 'rateLimitExceeded'), 'quota', Date.UTC(2026, 0, 5, 21)],
-    ['429 with a retry time hours away', http(429, 'User-rate limit exceeded. Retry after 2026-01-05T15:00:00.000Z', 'rateLimitExceeded'), 'quota', Date.UTC(2026, 0, 5, 15)],
-    ['429 with a retry time seconds away', http(429, 'User-rate limit exceeded. Retry after 2026-01-05T09:00:30.000Z', 'rateLimitExceeded'), 'throttle', NOW + 30_000],
-    ['429 with a Retry-After header', http(429, 'Too many concurrent requests for user', 'rateLimitExceeded', '20'), 'throttle', NOW + 20_000],
+    [
+      '429 mail sending limit',
+      http(429, 'User-rate limit exceeded. Retry after 2026-01-05T21:00:00.000Z (Mail sending)', 'rateLimitExceeded'),
+      'quota',
+      Date.UTC(2026, 0, 5, 21),
+    ],
+    [
+      '429 with a retry time hours away',
+      http(429, 'User-rate limit exceeded. Retry after 2026-01-05T15:00:00.000Z', 'rateLimitExceeded'),
+      'quota',
+      Date.UTC(2026, 0, 5, 15),
+    ],
+    [
+      '429 with a retry time seconds away',
+      http(429, 'User-rate limit exceeded. Retry after 2026-01-05T09:00:30.000Z', 'rateLimitExceeded'),
+      'throttle',
+      NOW + 30_000,
+    ],
+    [
+      '429 with a Retry-After header',
+      http(429, 'Too many concurrent requests for user', 'rateLimitExceeded', '20'),
+      'throttle',
+      NOW + 20_000,
+    ],
     ['429 plain', http(429, 'Too Many Requests'), 'throttle', null],
     ['429 daily wording', http(429, 'Daily limit for sending mail reached'), 'quota', null],
     ['429 reason dailyLimitExceeded', http(429, 'Limit exceeded', 'dailyLimitExceeded'), 'quota', null],
@@ -120,14 +217,38 @@ describe('classify: Gmail API', () => {
     ['403 quotaExceeded', http(403, 'Quota exceeded', 'quotaExceeded'), 'quota', null],
     ['403 userRateLimitExceeded', http(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded'), 'throttle', null],
     ['403 rateLimitExceeded', http(403, 'Rate Limit Exceeded', 'rateLimitExceeded'), 'throttle', null],
-    ['403 per-minute project quota', http(403, "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'"), 'throttle', null],
+    [
+      '403 per-minute project quota',
+      http(403, "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'"),
+      'throttle',
+      null,
+    ],
     ['401 invalid credentials', http(401, 'Invalid Credentials', 'authError'), 'auth', null],
-    ['403 insufficient scope', http(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions'), 'auth', null],
-    ['403 domain policy', http(403, 'The domain administrators have disabled Gmail apps.', 'domainPolicy'), 'auth', null],
+    [
+      '403 insufficient scope',
+      http(403, 'Request had insufficient authentication scopes.', 'insufficientPermissions'),
+      'auth',
+      null,
+    ],
+    [
+      '403 domain policy',
+      http(403, 'The domain administrators have disabled Gmail apps.', 'domainPolicy'),
+      'auth',
+      null,
+    ],
     ['400 invalid To header', http(400, 'Invalid To header', 'invalidArgument'), 'recipient', null],
     ['400 invalid recipient', http(400, 'Invalid recipient address', 'invalidArgument'), 'recipient', null],
     ['400 mail service not enabled', http(400, 'Mail service not enabled', 'failedPrecondition'), 'auth', null],
-    ['400 bad request', http(400, "'raw' RFC822 payload message string or uploading message via /upload/* URL required", 'invalidArgument'), 'message', null],
+    [
+      '400 bad request',
+      http(
+        400,
+        "'raw' RFC822 payload message string or uploading message via /upload/* URL required",
+        'invalidArgument',
+      ),
+      'message',
+      null,
+    ],
     ['413 too large', http(413, 'Request payload size exceeds the limit'), 'message', null],
     ['404', http(404, 'Requested entity was not found.', 'notFound'), 'message', null],
     ['408 timeout', http(408, 'Request Timeout'), 'transient', null],
@@ -145,14 +266,34 @@ describe('classify: Gmail API', () => {
 
 describe('classify: OAuth, network, configuration', () => {
   it.each<[string, TransportFailure, FailureClass]>([
-    ['invalid_grant', { source: 'oauth', error: 'invalid_grant', description: 'Token has been expired or revoked.' }, 'auth'],
-    ['invalid_client', { source: 'oauth', error: 'invalid_client', description: 'The OAuth client was not found.' }, 'auth'],
+    [
+      'invalid_grant',
+      { source: 'oauth', error: 'invalid_grant', description: 'Token has been expired or revoked.' },
+      'auth',
+    ],
+    [
+      'invalid_client',
+      { source: 'oauth', error: 'invalid_client', description: 'The OAuth client was not found.' },
+      'auth',
+    ],
     ['unauthorized_client', { source: 'oauth', error: 'unauthorized_client', description: null }, 'auth'],
     ['server_error', { source: 'oauth', error: 'server_error', description: null }, 'transient'],
-    ['temporarily_unavailable', { source: 'oauth', error: 'temporarily_unavailable', description: 'try later' }, 'transient'],
-    ['network with code', { source: 'network', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND gmail.googleapis.com' }, 'transient'],
+    [
+      'temporarily_unavailable',
+      { source: 'oauth', error: 'temporarily_unavailable', description: 'try later' },
+      'transient',
+    ],
+    [
+      'network with code',
+      { source: 'network', code: 'ENOTFOUND', message: 'getaddrinfo ENOTFOUND gmail.googleapis.com' },
+      'transient',
+    ],
     ['network without code', { source: 'network', code: null, message: 'socket hang up' }, 'transient'],
-    ['config: missing password', { source: 'config', message: 'No password for this account in the keychain; edit the account to enter it.' }, 'auth'],
+    [
+      'config: missing password',
+      { source: 'config', message: 'No password for this account in the keychain; edit the account to enter it.' },
+      'auth',
+    ],
   ])('%s', (_name, failure, want) => {
     const got = classify(failure, NOW);
     expect(got.cls).toBe(want);
@@ -166,7 +307,10 @@ describe('classify: OAuth, network, configuration', () => {
   });
 
   it('tells the user to reconnect after invalid_grant', () => {
-    const got = classify({ source: 'oauth', error: 'invalid_grant', description: 'Token has been expired or revoked.' }, NOW);
+    const got = classify(
+      { source: 'oauth', error: 'invalid_grant', description: 'Token has been expired or revoked.' },
+      NOW,
+    );
     expect(got.message).toMatch(/reconnect/);
     expect(got.message).toContain('invalid_grant: Token has been expired or revoked.');
   });
@@ -188,7 +332,11 @@ describe('parseRetryAfter', () => {
     ['ISO instant', '2026-01-05T10:00:00.000Z', Date.UTC(2026, 0, 5, 10)],
     ['ISO instant with offset', '2026-01-05T11:00:00+01:00', Date.UTC(2026, 0, 5, 10)],
     ['Gmail text', 'User-rate limit exceeded.  Retry after 2026-01-01T10:00:00.000Z', Date.UTC(2026, 0, 1, 10)],
-    ['Gmail text in lower case, no millis', 'retry after 2026-01-01T10:00:00Z (Mail sending)', Date.UTC(2026, 0, 1, 10)],
+    [
+      'Gmail text in lower case, no millis',
+      'retry after 2026-01-01T10:00:00Z (Mail sending)',
+      Date.UTC(2026, 0, 1, 10),
+    ],
     ['a date in the past is still returned', 'Mon, 05 Jan 2026 08:00:00 GMT', Date.UTC(2026, 0, 5, 8)],
     ['negative seconds', '-5', null],
     ['words', 'soon', null],

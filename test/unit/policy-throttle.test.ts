@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Limits } from '../../shared/domain';
 import {
   DAY,
   HOUR,
@@ -10,6 +9,7 @@ import {
   type Usage,
   usageCounts,
 } from '../../main/engine/policy/throttle';
+import type { Limits } from '../../shared/domain';
 
 const T = Date.UTC(2026, 0, 5, 9, 0, 0);
 
@@ -36,7 +36,13 @@ const limits = (over: Partial<Limits> = {}): Limits => ({
   ...over,
 });
 
-const usage = (over: Partial<Usage> = {}): Usage => ({ sends: [], inFlight: 0, gapUntil: 0, cooldownUntil: null, ...over });
+const usage = (over: Partial<Usage> = {}): Usage => ({
+  sends: [],
+  inFlight: 0,
+  gapUntil: 0,
+  cooldownUntil: null,
+  ...over,
+});
 
 describe('usageCounts', () => {
   it.each([

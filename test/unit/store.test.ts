@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../main/engine/errors';
 import { createStore } from '../../main/engine/store';
-import { assertMonotonic, migrations } from '../../main/engine/store/migrations';
 import { DB_FILE, openDatabase, schemaVersion } from '../../main/engine/store/db';
+import { assertMonotonic, migrations } from '../../main/engine/store/migrations';
 import { tmpDir } from '../helpers/tmp';
 
 const limits = { perMinute: 10, perHour: 100, perDay: 1000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent: 1 };
@@ -135,10 +135,11 @@ describe('recipient state', () => {
     const insert = (state: string) =>
       store.db
         .prepare(
-          "INSERT INTO recipients (campaign_id, address, address_key, state, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)",
+          'INSERT INTO recipients (campaign_id, address, address_key, state, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)',
         )
         .run(campaign.id, `${state}@x.test`, `${state}@x.test`, state);
-    for (const ok of ['queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain']) expect(() => insert(ok)).not.toThrow();
+    for (const ok of ['queued', 'sending', 'sent', 'failed', 'skipped', 'uncertain'])
+      expect(() => insert(ok)).not.toThrow();
     for (const bad of ['done', 'SENT', 'paused', '']) expect(() => insert(bad)).toThrow(/CHECK constraint/);
   });
 
@@ -215,7 +216,9 @@ describe('the send path in the store', () => {
 
 describe('hot-path queries use their indexes', () => {
   const plan = (store: ReturnType<typeof freshStore>, sql: string, ...params: unknown[]) =>
-    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
+    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+      .map((r) => r.detail)
+      .join(' | ');
 
   it.each([
     [
@@ -223,13 +226,21 @@ describe('hot-path queries use their indexes', () => {
       "SELECT * FROM recipients INDEXED BY recipients_claim WHERE campaign_id = 1 AND state = 'queued' AND next_attempt_at <= 5 ORDER BY next_attempt_at, id LIMIT 1",
       /USING INDEX recipients_claim/,
     ],
-    ['count by state', 'SELECT state, count(*) FROM recipients WHERE campaign_id = 1 GROUP BY state', /USING COVERING INDEX recipients_claim/],
+    [
+      'count by state',
+      'SELECT state, count(*) FROM recipients WHERE campaign_id = 1 GROUP BY state',
+      /USING COVERING INDEX recipients_claim/,
+    ],
     [
       'complete (by primary key)',
       "UPDATE recipients SET state = 'sent' WHERE id = 7 AND state = 'sending'",
       /USING INTEGER PRIMARY KEY/,
     ],
-    ['ledger window', 'SELECT at FROM send_ledger WHERE account_id = 1 AND at > 5 ORDER BY at', /USING COVERING INDEX send_ledger_account_at/],
+    [
+      'ledger window',
+      'SELECT at FROM send_ledger WHERE account_id = 1 AND at > 5 ORDER BY at',
+      /USING COVERING INDEX send_ledger_account_at/,
+    ],
     ['sent rate', 'SELECT count(*) FROM recipients WHERE campaign_id = 1 AND sent_at >= 5', /recipients_sent_at/],
     ['suppression lookup', "SELECT 1 FROM suppressions WHERE address_key = 'a'", /USING PRIMARY KEY/],
   ])('%s', (_name, sql, expected) => {

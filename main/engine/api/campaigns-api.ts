@@ -33,7 +33,10 @@ type CampaignHandlerNames =
   | 'campaigns.markUncertainSent'
   | 'campaigns.retryFailed';
 
-export function campaignHandlers(ctx: EngineContext, deps: { defaultPool: () => number[] }): Pick<Handlers, CampaignHandlerNames> {
+export function campaignHandlers(
+  ctx: EngineContext,
+  deps: { defaultPool: () => number[] },
+): Pick<Handlers, CampaignHandlerNames> {
   const { store, clock } = ctx;
   const get = (id: number): Campaign => store.campaigns.get(id) ?? throwNotFound();
   const changed = (id: number | null) => ctx.hub.emit('campaigns.changed', { campaignId: id });
@@ -60,8 +63,7 @@ export function campaignHandlers(ctx: EngineContext, deps: { defaultPool: () => 
   };
 
   return {
-    'campaigns.list': () =>
-      store.campaigns.list().map((c) => ({ ...c, counts: store.recipients.counts(c.id) })),
+    'campaigns.list': () => store.campaigns.list().map((c) => ({ ...c, counts: store.recipients.counts(c.id) })),
 
     'campaigns.get': ({ id }) => get(id),
 
@@ -86,7 +88,9 @@ export function campaignHandlers(ctx: EngineContext, deps: { defaultPool: () => 
 
     'campaigns.update': ({ id, patch }) => {
       const c = get(id);
-      const onlyName = Object.keys(patch).every((k) => k === 'name' || (patch as Record<string, unknown>)[k] === undefined);
+      const onlyName = Object.keys(patch).every(
+        (k) => k === 'name' || (patch as Record<string, unknown>)[k] === undefined,
+      );
       if ((c.status === 'sending' || c.status === 'done' || c.status === 'cancelled') && !onlyName) {
         throw new AppError(
           'conflict',
@@ -126,7 +130,12 @@ export function campaignHandlers(ctx: EngineContext, deps: { defaultPool: () => 
       }
       if (c.pool.length === 0) throw new AppError('conflict', 'Choose at least one sending account first.');
       // Syntax and unknown fields block the start; empty fields are only reported (the preview shows them).
-      const report = validateTemplate(c.template, c.fields.map((f) => f.key), [], c.unsubscribe.urlTemplate);
+      const report = validateTemplate(
+        c.template,
+        c.fields.map((f) => f.key),
+        [],
+        c.unsubscribe.urlTemplate,
+      );
       if (!report.ok || report.unknownFields.length > 0) {
         const first = report.errors[0];
         throw new AppError(
@@ -162,10 +171,13 @@ export function campaignHandlers(ctx: EngineContext, deps: { defaultPool: () => 
 
     'campaigns.cancel': async ({ id }) => {
       const c = get(id);
-      if (c.status === 'done' || c.status === 'cancelled') throw new AppError('conflict', 'The campaign has already ended.');
+      if (c.status === 'done' || c.status === 'cancelled')
+        throw new AppError('conflict', 'The campaign has already ended.');
       store.campaigns.setStatus(id, 'cancelled', null, clock.now());
       const skipped = await inChunks(() => store.recipients.moveChunk(id, 'queued', 'skipped', clock.now()));
-      ctx.activity('info', `Campaign “${c.name}” cancelled; ${skipped} unsent recipient(s) skipped.`, { campaignId: id });
+      ctx.activity('info', `Campaign “${c.name}” cancelled; ${skipped} unsent recipient(s) skipped.`, {
+        campaignId: id,
+      });
       changed(id);
       return get(id);
     },

@@ -7,10 +7,11 @@ import type { SuppressionReason } from '../../../shared/domain';
 import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
+import { toCsv } from '../exports/csv';
 import { parseAddress } from '../recipients/address';
 import { openFileSource, readCsv, readHead, sniffCsv } from '../recipients/csv-reader';
 import { guessEmailColumn, uniqueLabels } from '../recipients/detect';
-import { csvRow, type Importer } from '../recipients/importer';
+import type { Importer } from '../recipients/importer';
 import { inChunks } from './bulk';
 
 type RecipientHandlerNames =
@@ -45,7 +46,10 @@ export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick
       const items = addresses.map((a) => {
         const p = parseAddress(a);
         if (!p.ok) {
-          throw new AppError('invalid_input', `"${a}" is not a valid address: ${p.reason}. Fix or remove it and try again.`);
+          throw new AppError(
+            'invalid_input',
+            `"${a}" is not a valid address: ${p.reason}. Fix or remove it and try again.`,
+          );
         }
         return { address: p.address, key: p.key };
       });
@@ -67,11 +71,13 @@ export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick
     },
     'suppressions.import': ({ source, reason }) => importSuppressions(ctx, source, reason),
     'suppressions.export': () => {
-      let content = `\ufeff${csvRow(['address', 'reason', 'source', 'added'])}`;
-      for (const page of store.suppressions.iterate()) {
-        for (const s of page) content += csvRow([s.address, s.reason, s.source, new Date(s.createdAt).toISOString()]);
-      }
       const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);
+      const rows = function* () {
+        for (const page of store.suppressions.iterate()) {
+          for (const s of page) yield [s.address, s.reason, s.source, new Date(s.createdAt).toISOString()];
+        }
+      };
+      const content = toCsv(['address', 'reason', 'source', 'added'], rows());
       return { filename: `suppressions-${day}.csv`, contentType: 'text/csv', content };
     },
   };

@@ -17,6 +17,9 @@ function quote(cell: string): string {
 
 const line = (cells: string[]) => cells.map((c) => quote(neutraliseCell(c))).join(',');
 
+/** One formula-safe CSV line with its CRLF, for files written a chunk at a time. */
+export const csvLine = (cells: string[]): string => `${line(cells)}\r\n`;
+
 /** RFC 4180 CSV (CRLF, quotes doubled) with a UTF-8 BOM for Excel. Cells starting with = + - @ (also tab or CR) are neutralised by prefixing a single quote. */
 export function toCsv(header: string[], rows: Iterable<string[]>): string {
   const out: string[] = [line(header)];

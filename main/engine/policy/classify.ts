@@ -112,10 +112,10 @@ const SMTP_RULES: readonly Rule<SmtpFacts>[] = [
         f.code === 553 ||
         ((f.code === 550 || f.code === 551) && RECIPIENT_WORDS.test(f.text))),
   },
-  { cls: 'throttle', when: (f) => THROTTLE_WORDS.test(f.text) },
-  { cls: 'message', when: (f) => f.code === 552 || enh(f, 5, 3, 4) || (f.code === 554 && enh(f, 5, 7)) },
   // A temporary problem with one mailbox (full, disabled for now) says nothing about this account.
   { cls: 'transient', when: (f) => temporary(f) && (enh(f, 4, 1) || enh(f, 4, 2)) },
+  { cls: 'throttle', when: (f) => THROTTLE_WORDS.test(f.text) },
+  { cls: 'message', when: (f) => f.code === 552 || enh(f, 5, 3, 4) || (f.code === 554 && enh(f, 5, 7)) },
   { cls: 'throttle', when: (f) => temporary(f) && enh(f, 4, 7) },
   { cls: 'throttle', when: (f) => temporary(f) && f.code !== null && THROTTLE_CODES.has(f.code) },
   { cls: 'message', when: permanent },

@@ -92,11 +92,7 @@ class OffsetTable {
   private starts: number[] = [];
   private offsets: number[] = [];
 
-  constructor(
-    f: Intl.DateTimeFormat,
-    from: number,
-    to: number,
-  ) {
+  constructor(f: Intl.DateTimeFormat, from: number, to: number) {
     let prevT = from - DAY;
     let prevO = offsetAt(f, prevT);
     this.starts.push(Number.NEGATIVE_INFINITY);

@@ -51,8 +51,11 @@ export async function openFileSource(source: FileSource, tmpDir: string, id: str
       stat = await fsp.stat(source.path);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw invalid(`${fileName} was not found. Check that the file still exists and drop it again.`);
-      throw invalid(`${fileName} cannot be read (${code ?? 'unknown error'}). Check its permissions and drop it again.`);
+      if (code === 'ENOENT')
+        throw invalid(`${fileName} was not found. Check that the file still exists and drop it again.`);
+      throw invalid(
+        `${fileName} cannot be read (${code ?? 'unknown error'}). Check its permissions and drop it again.`,
+      );
     }
     if (!stat.isFile()) throw invalid(`${fileName} is a folder, not a file. Choose a CSV file.`);
     local = { file: source.path, fileName, size: stat.size, mtimeMs: stat.mtimeMs, discard: async () => {} };
@@ -115,7 +118,7 @@ export async function sniffCsv(f: LocalFile): Promise<CsvFormat> {
 
 /** Every non-blank record, header first. Rows with only empty cells count as blank. */
 export async function* readCsv(file: string, format: CsvFormat): AsyncGenerator<CsvRecord> {
-  const input = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+  const input = fs.createReadStream(file, { highWaterMark: 64 * 1024 });
   const parser = parse({
     delimiter: format.delimiter,
     from_line: format.sepLine ? 2 : 1,

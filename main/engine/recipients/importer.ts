@@ -11,9 +11,10 @@ import type { FileDownload, FileSource, ImportIssue, ImportPreview, ImportReport
 import type { MergeField } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
+import { csvLine } from '../exports/csv';
 import type { NewRecipient } from '../store/recipients';
 import { parseAddress } from './address';
-import { type CsvFormat, type LocalFile, openFileSource, readCsv, readHead, sniffCsv } from './csv-reader';
+import { type CsvFormat, emptyFile, type LocalFile, openFileSource, readCsv, readHead, sniffCsv } from './csv-reader';
 import { guessEmailColumn, guessNameColumn, mergeFields, uniqueLabels } from './detect';
 
 export { MAX_IMPORT_BYTES } from './csv-reader';
@@ -59,7 +60,7 @@ export class Importer {
     try {
       const format = await sniffCsv(local);
       const [header, ...rows] = await readHead(local.file, format, PREVIEW_ROWS + 1);
-      if (!header) throw invalid(`${local.fileName} is empty. Export the list again with a header row and one recipient per row.`);
+      if (!header) throw emptyFile(local.fileName);
       const asAddress = header.find((c) => parseAddress(c).ok);
       if (asAddress !== undefined) {
         throw invalid(
@@ -114,11 +115,17 @@ export class Importer {
     this.openCampaign(p.campaignId);
     const { columns } = p;
     if (emailColumn >= columns.length) {
-      throw new AppError('invalid_input', `The file has ${columns.length} columns; pick one of them as the email column.`);
+      throw new AppError(
+        'invalid_input',
+        `The file has ${columns.length} columns; pick one of them as the email column.`,
+      );
     }
     const outside = fieldColumns?.find((i) => i >= columns.length);
     if (outside !== undefined) {
-      throw new AppError('invalid_input', `Column ${outside + 1} does not exist; the file has ${columns.length} columns.`);
+      throw new AppError(
+        'invalid_input',
+        `Column ${outside + 1} does not exist; the file has ${columns.length} columns.`,
+      );
     }
     await this.assertUnchanged(p);
     // The address column is always kept, so every recipient carries it as a field too.
@@ -139,7 +146,10 @@ export class Importer {
         );
       }
       const written = await this.write(p, staging);
-      this.mergeCampaignFields(p.campaignId, kept.map((i) => columns[i]!));
+      this.mergeCampaignFields(
+        p.campaignId,
+        kept.map((i) => columns[i]!),
+      );
       p.state = 'committed';
       p.rejectedFile = rejectedFile;
       // Only the rejected rows are needed from here on; an uploaded copy can go.
@@ -212,7 +222,7 @@ export class Importer {
     const bad = await fsp.open(rejectedFile, 'w');
     const issues: ImportIssue[] = [];
     let goodLines: string[] = [];
-    let badLines: string[] = [csvRow(['row', 'reason', ...labels])];
+    let badLines: string[] = [csvLine(['row', 'reason', ...labels])];
     // Rows are numbered 1-based among the data rows: the first row under the header is row 1, and
     // blank lines are not counted.
     let row = 0;
@@ -249,7 +259,7 @@ export class Importer {
           invalidRows++;
           if (issues.length < MAX_ISSUES) issues.push({ row, value: cell.slice(0, 320), reason: parsed.reason });
           const cells = Array.from({ length: Math.max(labels.length, rec.cells.length) }, (_, i) => rec.cells[i] ?? '');
-          badLines.push(csvRow([String(row), parsed.reason, ...cells]));
+          badLines.push(csvLine([String(row), parsed.reason, ...cells]));
         }
         if (goodLines.length >= CHUNK_ROWS) {
           await good.write(`${goodLines.join('\n')}\n`);
@@ -299,7 +309,10 @@ export class Importer {
       handled += chunk.length;
       hub.emit('import.progress', { importId: p.importId, phase: 'writing', rowsRead: handled, bytesRead, totalBytes });
     };
-    const lines = readline.createInterface({ input: fs.createReadStream(staging), crlfDelay: Number.POSITIVE_INFINITY });
+    const lines = readline.createInterface({
+      input: fs.createReadStream(staging),
+      crlfDelay: Number.POSITIVE_INFINITY,
+    });
     let chunk: Staged[] = [];
     for await (const line of lines) {
       if (!line) continue;
@@ -331,7 +344,8 @@ export class Importer {
   }
 
   private mergeCampaignFields(campaignId: number, added: MergeField[]) {
-    const c = this.openCampaign(campaignId);
+    const c = this.ctx.store.campaigns.get(campaignId);
+    if (!c) return;
     const known = new Set(c.fields.map((f) => f.key));
     const merged = [...c.fields, ...added.filter((f) => !known.has(f.key))];
     if (merged.length !== c.fields.length) this.ctx.store.campaigns.setFields(campaignId, merged);
@@ -372,21 +386,4 @@ export class Importer {
     await p.source.discard();
     if (p.rejectedFile) await fsp.rm(p.rejectedFile, { force: true });
   }
-}
-
-// ---- CSV output ---------------------------------------------------------------------------------
-
-/** A cell a spreadsheet would run as a formula gets a leading apostrophe. */
-export function neutraliseCell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
-
-/** One CSV line (CRLF, as RFC 4180 and Excel expect), every cell formula-safe. */
-export function csvRow(cells: string[]): string {
-  return `${cells
-    .map((c) => {
-      const v = neutraliseCell(c);
-      return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-    })
-    .join(',')}\r\n`;
 }

@@ -10,7 +10,7 @@ import type { EngineContext } from '../context';
 import { newMessageId } from '../messages/build';
 import { QUOTA_COOLDOWN_MS, retryDelay, throttleCooldown } from '../policy/backoff';
 import { type Classified, classify } from '../policy/classify';
-import { type Candidate, pickAccount } from '../policy/rotation';
+import { type Candidate, pickAccount, type RotationState } from '../policy/rotation';
 import { headroom, nextSendAt, pickGap } from '../policy/throttle';
 import { windowState } from '../policy/window';
 import type { Claimed } from '../store/recipients';
@@ -44,7 +44,7 @@ export class Sender {
   private started = false;
   private inFlight = new Set<InFlight>();
   private waiting = new Map<number, WaitReason>();
-  private rotation = new Map<number, { lastAccountId: number | null }>();
+  private rotation = new Map<number, RotationState>();
   private permanentStreak = new Map<number, number>();
 
   constructor(private deps: SenderDeps) {
@@ -126,7 +126,8 @@ export class Sender {
       }
       return until ?? Number.POSITIVE_INFINITY;
     };
-    if (campaign.scheduleAt !== null && campaign.scheduleAt > now) return wait('Scheduled to start', campaign.scheduleAt);
+    if (campaign.scheduleAt !== null && campaign.scheduleAt > now)
+      return wait('Scheduled to start', campaign.scheduleAt);
     if (campaign.window) {
       const w = windowState(campaign.window, now);
       if (!w.open) return wait('Outside the send window', w.opensAt);
@@ -161,7 +162,7 @@ export class Sender {
         newMessageId(account.fromAddress),
       );
       if (!claimed) continue;
-      this.rotation.set(campaign.id, { lastAccountId: account.id });
+      this.rotation.set(campaign.id, { lastAccountId: account.id, lastPosition: accounts.indexOf(account) });
       this.usage.recordClaim(account.id, now, now + pickGap(account.limits, this.ctx.random));
       this.launch(claimed, campaign, account, now);
       if (!claimedAny) {
@@ -181,7 +182,11 @@ export class Sender {
         return;
       }
       const u = this.usage.get(a.id, now);
-      const at = nextSendAt(a.limits, { sends: u.sends, inFlight: u.inFlight, gapUntil: u.gapUntil, cooldownUntil: a.cooldownUntil }, now);
+      const at = nextSendAt(
+        a.limits,
+        { sends: u.sends, inFlight: u.inFlight, gapUntil: u.gapUntil, cooldownUntil: a.cooldownUntil },
+        now,
+      );
       if (at <= now) {
         const h = headroom(a.limits, u.sends, now);
         candidates.push({ accountId: a.id, dayLeft: h.day, hourLeft: h.hour, position });
@@ -231,7 +236,13 @@ export class Sender {
     switch (v.cls) {
       case 'throttle': {
         const until = v.retryAt ?? now + throttleCooldown(store.accounts.strikes(account.id));
-        store.recipients.requeue(claimed.id, { at: now, now, spendAttempt: false, error: v.message, errorClass: v.cls });
+        store.recipients.requeue(claimed.id, {
+          at: now,
+          now,
+          spendAttempt: false,
+          error: v.message,
+          errorClass: v.cls,
+        });
         store.accounts.coolDown(account.id, until, v.message, true);
         this.ctx.activity('warn', `${account.label} is throttled until ${iso(until)}: ${v.message}`, refs);
         this.ctx.hub.emit('accounts.changed', { accountId: account.id });
@@ -239,14 +250,26 @@ export class Sender {
       }
       case 'quota': {
         const until = v.retryAt ?? now + QUOTA_COOLDOWN_MS;
-        store.recipients.requeue(claimed.id, { at: now, now, spendAttempt: false, error: v.message, errorClass: v.cls });
+        store.recipients.requeue(claimed.id, {
+          at: now,
+          now,
+          spendAttempt: false,
+          error: v.message,
+          errorClass: v.cls,
+        });
         store.accounts.coolDown(account.id, until, v.message, false);
         this.ctx.activity('warn', `${account.label} has used its sending quota; resting until ${iso(until)}.`, refs);
         this.ctx.hub.emit('accounts.changed', { accountId: account.id });
         return true;
       }
       case 'auth': {
-        store.recipients.requeue(claimed.id, { at: now, now, spendAttempt: false, error: v.message, errorClass: v.cls });
+        store.recipients.requeue(claimed.id, {
+          at: now,
+          now,
+          spendAttempt: false,
+          error: v.message,
+          errorClass: v.cls,
+        });
         if (store.accounts.get(account.id)?.status !== 'needs_reauth') {
           store.accounts.setStatus(account.id, 'needs_reauth', v.message);
           this.ctx.activity('error', `${account.label} needs to be reconnected: ${v.message}`, refs);
@@ -257,7 +280,12 @@ export class Sender {
       }
       case 'recipient': {
         store.recipients.markFailed(claimed.id, { now, error: v.message, errorClass: v.cls });
-        store.suppressions.add([{ address: claimed.address, key: claimed.address.toLowerCase() }], 'bounced', `campaign ${campaign.id}`, now);
+        store.suppressions.add(
+          [{ address: claimed.address, key: claimed.address.toLowerCase() }],
+          'bounced',
+          `campaign ${campaign.id}`,
+          now,
+        );
         this.countPermanent(campaign);
         return false;
       }
@@ -276,7 +304,13 @@ export class Sender {
           });
         } else {
           const delay = retryDelay(attempt, campaign.retry, this.ctx.random, v.retryAt ? v.retryAt - now : null);
-          store.recipients.requeue(claimed.id, { at: now + delay, now, spendAttempt: true, error: v.message, errorClass: v.cls });
+          store.recipients.requeue(claimed.id, {
+            at: now + delay,
+            now,
+            spendAttempt: true,
+            error: v.message,
+            errorClass: v.cls,
+          });
         }
         return false;
       }

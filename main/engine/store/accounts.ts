@@ -19,8 +19,23 @@ interface Row {
 
 export type NewAccount =
   | { kind: 'outbox'; label: string; fromName: string; fromAddress: string; limits: Limits }
-  | { kind: 'smtp'; label: string; fromName: string; fromAddress: string; limits: Limits; smtp: SmtpSettings; preset: string }
-  | { kind: 'gmail'; label: string; fromName: string; fromAddress: string; limits: Limits; gmail: { workspace: boolean } };
+  | {
+      kind: 'smtp';
+      label: string;
+      fromName: string;
+      fromAddress: string;
+      limits: Limits;
+      smtp: SmtpSettings;
+      preset: string;
+    }
+  | {
+      kind: 'gmail';
+      label: string;
+      fromName: string;
+      fromAddress: string;
+      limits: Limits;
+      gmail: { workspace: boolean };
+    };
 
 export interface AccountPatch {
   label?: string;

@@ -123,7 +123,9 @@ export function campaignsRepo(db: Db) {
     },
     reorder(ids: number[]): void {
       const set = db.prepare('UPDATE campaigns SET position = ? WHERE id = ?');
-      db.transaction(() => ids.forEach((id, i) => set.run(i + 1, id)))();
+      db.transaction(() => {
+        for (const [i, id] of ids.entries()) set.run(i + 1, id);
+      })();
     },
     remove(id: number): boolean {
       return db.prepare('DELETE FROM campaigns WHERE id = ?').run(id).changes > 0;

@@ -63,7 +63,11 @@ function explainOpenError(file: string, err: unknown): AppError {
         'It has been left as it is: restore it from a backup, or move it away to start empty.',
     );
   }
-  if (['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'EROFS'].includes(code)) {
+  if (
+    ['SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'EACCES', 'EPERM', 'ENOTDIR', 'EEXIST', 'EROFS'].includes(
+      code,
+    )
+  ) {
     return new AppError(
       'conflict',
       `The database file ${file} cannot be opened for writing. Check that its folder exists and is writable.`,

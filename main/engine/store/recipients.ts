@@ -77,7 +77,9 @@ export function recipientsRepo(db: Db) {
      WHERE id = ? AND state = 'queued'`,
   );
   const messageIdOf = db.prepare<[number], { message_id: string }>('SELECT message_id FROM recipients WHERE id = ?');
-  const insertLedger = db.prepare('INSERT INTO send_ledger (account_id, campaign_id, recipient_id, at) VALUES (?, ?, ?, ?)');
+  const insertLedger = db.prepare(
+    'INSERT INTO send_ledger (account_id, campaign_id, recipient_id, at) VALUES (?, ?, ?, ?)',
+  );
   const countByState = db.prepare<[number], { state: RecipientState; n: number }>(
     'SELECT state, count(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY state',
   );
@@ -92,7 +94,9 @@ export function recipientsRepo(db: Db) {
       return r ? toRecipient(r) : null;
     },
     first(campaignId: number): Recipient | null {
-      const r = db.prepare<[number], Row>('SELECT * FROM recipients WHERE campaign_id = ? ORDER BY id LIMIT 1').get(campaignId);
+      const r = db
+        .prepare<[number], Row>('SELECT * FROM recipients WHERE campaign_id = ? ORDER BY id LIMIT 1')
+        .get(campaignId);
       return r ? toRecipient(r) : null;
     },
     list(
@@ -111,9 +115,12 @@ export function recipientsRepo(db: Db) {
       };
       const sqlWhere = where.join(' AND ');
       const rows = db
-        .prepare<typeof params, Row>(`SELECT * FROM recipients WHERE ${sqlWhere} ORDER BY id LIMIT @limit OFFSET @offset`)
+        .prepare<typeof params, Row>(
+          `SELECT * FROM recipients WHERE ${sqlWhere} ORDER BY id LIMIT @limit OFFSET @offset`,
+        )
         .all(params);
-      const total = (db.prepare(`SELECT count(*) AS n FROM recipients WHERE ${sqlWhere}`).get(params) as { n: number }).n;
+      const total = (db.prepare(`SELECT count(*) AS n FROM recipients WHERE ${sqlWhere}`).get(params) as { n: number })
+        .n;
       return { rows: rows.map(toRecipient), total };
     },
     /** Iterates a campaign's rows in id order, a page at a time (exports, dry renders). */
@@ -139,7 +146,15 @@ export function recipientsRepo(db: Db) {
       let added = 0;
       db.transaction(() => {
         for (const r of rows) {
-          added += insertOne.run(campaignId, r.address, r.addressKey, JSON.stringify(r.fields), state, now, now).changes;
+          added += insertOne.run(
+            campaignId,
+            r.address,
+            r.addressKey,
+            JSON.stringify(r.fields),
+            state,
+            now,
+            now,
+          ).changes;
         }
       })();
       return { added, duplicates: rows.length - added };
@@ -216,7 +231,10 @@ export function recipientsRepo(db: Db) {
           `UPDATE recipients SET state = 'queued', next_attempt_at = ?, attempts = attempts + ?, lease_until = NULL,
              account_id = NULL, last_error = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
         ).run(o.at, o.spendAttempt ? 1 : 0, o.error, o.errorClass, o.now, id);
-        if (!o.spendAttempt) db.prepare('DELETE FROM send_ledger WHERE id = (SELECT max(id) FROM send_ledger WHERE recipient_id = ?)').run(id);
+        if (!o.spendAttempt)
+          db.prepare('DELETE FROM send_ledger WHERE id = (SELECT max(id) FROM send_ledger WHERE recipient_id = ?)').run(
+            id,
+          );
       })();
     },
     markFailed(id: number, o: { now: number; error: string; errorClass: FailureClass }): void {

@@ -15,7 +15,11 @@ export function outboxDir(dataDir: string): string {
   return path.join(dataDir, 'outbox');
 }
 
-export async function createTransport(ctx: EngineContext, account: Account, google: GoogleEndpoints): Promise<Transport> {
+export async function createTransport(
+  ctx: EngineContext,
+  account: Account,
+  google: GoogleEndpoints,
+): Promise<Transport> {
   switch (account.kind) {
     case 'outbox':
       return createOutboxTransport({ dir: outboxDir(ctx.dataDir), store: ctx.store, now: () => ctx.clock.now() });
@@ -37,7 +41,13 @@ export async function createTransport(ctx: EngineContext, account: Account, goog
           message: 'The Google OAuth client is missing. Add it under Settings → Gmail, then reconnect.',
         });
       }
-      return createGmailTransport({ client, accountId: account.id, secrets: ctx.secrets, endpoints: google, log: ctx.log });
+      return createGmailTransport({
+        client,
+        accountId: account.id,
+        secrets: ctx.secrets,
+        endpoints: google,
+        log: ctx.log,
+      });
     }
   }
 }

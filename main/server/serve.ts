@@ -1,0 +1,69 @@
+// Entry of the headless mode (`npm run serve`): the engine plus the browser UI on loopback.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createEngine } from '../engine/engine';
+import { AppError } from '../engine/errors';
+import { createLogger } from '../engine/log';
+import { parseServeArgs } from './args';
+import { startHttpServer } from './http-server';
+
+function rendererDir(): string {
+  const dir = process.env.CT_RENDERER_DIR
+    ? path.resolve(process.env.CT_RENDERER_DIR)
+    : path.resolve(import.meta.dirname, '..', 'renderer');
+  if (!fs.existsSync(path.join(dir, 'index.html'))) {
+    throw new AppError('not_found', `The user interface is not built (${dir} has no index.html). Run "npm run build".`);
+  }
+  return dir;
+}
+
+async function main() {
+  const opts = parseServeArgs(process.argv.slice(2));
+  const log = createLogger();
+  const dir = rendererDir();
+  fs.mkdirSync(opts.dataDir, { recursive: true });
+  const engine = await createEngine({
+    dataDir: opts.dataDir,
+    transport: 'headless',
+    log,
+    openExternal: (url) => console.log(`Open this address in your browser to continue: ${url}`),
+  });
+  await engine.start();
+  const token = crypto.randomBytes(32).toString('base64url');
+  const server = await startHttpServer({
+    rendererDir: dir,
+    port: opts.port,
+    token,
+    dispatch: engine.dispatch,
+    hub: engine.hub,
+    log,
+  });
+  console.log(`Campaign Tray is running at ${server.url}`);
+  console.log(`Data folder: ${opts.dataDir}`);
+  if (process.env.CT_READY_JSON === '1') {
+    console.log(`CT_READY ${JSON.stringify({ url: server.url, port: server.port, token, dataDir: opts.dataDir })}`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${signal}: stopping`);
+    try {
+      await server.close();
+      await engine.stop();
+      process.exit(0);
+    } catch (err) {
+      log.error('shutdown failed', err);
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof AppError ? err.message : err);
+  process.exit(1);
+});

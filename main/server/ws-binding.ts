@@ -1,0 +1,180 @@
+// Binds the contract to a WebSocket at /ws. The upgrade needs three things: a Host naming this
+// server, an Origin equal to this server's own page, and the session token (as subprotocol
+// `ct.<token>` or `?token=`). Frames: {id, method, input} in, {id, result} out, and
+// {event, payload} pushed for every hub event.
+import crypto from 'node:crypto';
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { EVENT_NAMES } from '../../shared/channels';
+import type { EventName, EventPayloads } from '../../shared/contract';
+import type { Result } from '../../shared/result';
+import type { Logger } from '../engine/log';
+import type { Dispatch } from '../rpc/dispatch';
+import type { EventHub } from '../rpc/event-hub';
+
+export interface WsBindingOptions {
+  dispatch: Dispatch;
+  hub: EventHub;
+  token: string;
+  allowedHosts: readonly string[];
+  allowedOrigins: readonly string[];
+  log: Logger;
+}
+
+export interface WsBinding {
+  close(): Promise<void>;
+}
+
+export const WS_PATH = '/ws';
+export const TOKEN_PROTOCOL_PREFIX = 'ct.';
+/** Uploads travel base64 inside a request (see MAX_UPLOAD_BASE64 in the contract). */
+export const MAX_FRAME_BYTES = 100 * 1024 * 1024;
+/** Request ids are echoed back; keep them small so a client cannot make us echo megabytes. */
+const MAX_ID_LENGTH = 100;
+
+type Refusal = { status: 400 | 401 | 403 | 404 | 421; text: string };
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  // timingSafeEqual needs equal lengths; compare against itself to keep the timing flat.
+  if (a.length !== b.length) {
+    crypto.timingSafeEqual(b, b);
+    return false;
+  }
+  return crypto.timingSafeEqual(a, b);
+}
+
+function tokenOf(req: http.IncomingMessage, url: URL): string | null {
+  const offered = (req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
+  if (offered) return offered.slice(TOKEN_PROTOCOL_PREFIX.length);
+  return url.searchParams.get('token');
+}
+
+/** Why an upgrade request is refused, or null when it may open a socket. */
+export function checkUpgrade(req: http.IncomingMessage, opts: WsBindingOptions): Refusal | null {
+  if (!opts.allowedHosts.includes(req.headers.host ?? '')) {
+    return { status: 421, text: 'This server answers only to its own address.' };
+  }
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://placeholder');
+  } catch {
+    return { status: 400, text: 'Bad request.' };
+  }
+  if (url.pathname !== WS_PATH) return { status: 404, text: 'Not found.' };
+  if (!opts.allowedOrigins.includes(req.headers.origin ?? '')) {
+    return { status: 403, text: 'Only Campaign Tray’s own page may connect.' };
+  }
+  const token = tokenOf(req, url);
+  if (!token || !sameSecret(token, opts.token)) {
+    return { status: 401, text: 'Missing or wrong token: open the address the server printed, including #token=….' };
+  }
+  return null;
+}
+
+function refuse(socket: Duplex, { status, text }: Refusal) {
+  const reason = REASONS[status];
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+  );
+  socket.destroy();
+}
+
+const REASONS: Record<Refusal['status'], string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  421: 'Misdirected Request',
+};
+
+type RequestFrame = { id: string | number; method: unknown; input: unknown };
+
+/** Reads a frame; returns the request, an error answer for a known id, or null (ignore). */
+export function parseFrame(text: string): RequestFrame | { id: string | number; error: string } | null {
+  let msg: unknown;
+  try {
+    msg = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return null;
+  const rec = msg as Record<string, unknown>;
+  const id = Object.hasOwn(rec, 'id') ? rec.id : undefined;
+  const idOk =
+    (typeof id === 'string' && id.length > 0 && id.length <= MAX_ID_LENGTH) ||
+    (typeof id === 'number' && Number.isSafeInteger(id));
+  if (!idOk) return null;
+  if (typeof rec.method !== 'string') return { id: id as string | number, error: 'A request needs a method name.' };
+  return { id: id as string | number, method: rec.method, input: Object.hasOwn(rec, 'input') ? rec.input : undefined };
+}
+
+export function bindWebSocket(server: http.Server, opts: WsBindingOptions): WsBinding {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    // Echo the token protocol back, as browsers require when they offered one.
+    handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX)) ?? false,
+  });
+  const events = new Set<string>(EVENT_NAMES);
+
+  const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = checkUpgrade(req, opts);
+    if (refusal) {
+      opts.log.warn(`websocket refused (${refusal.status})`);
+      refuse(socket, refusal);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  };
+  server.on('upgrade', onUpgrade);
+
+  wss.on('connection', (ws: WebSocket) => {
+    const send = (msg: unknown) => {
+      if (ws.readyState !== ws.OPEN) return;
+      ws.send(JSON.stringify(msg), (err) => {
+        if (err) opts.log.warn('websocket send failed', err);
+      });
+    };
+    const unsubscribe = opts.hub.subscribe(<E extends EventName>(event: E, payload: EventPayloads[E]) => {
+      if (events.has(event)) send({ event, payload });
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const frame = parseFrame(data.toString());
+      if (!frame) return;
+      if ('error' in frame) {
+        const result: Result<never> = { ok: false, error: { code: 'invalid_input', message: frame.error } };
+        send({ id: frame.id, result });
+        return;
+      }
+      opts.dispatch(frame.method, frame.input).then(
+        (result) => send({ id: frame.id, result }),
+        (err) => {
+          opts.log.error('request failed outside the dispatcher', err);
+          send({ id: frame.id, result: { ok: false, error: { code: 'internal', message: 'Something went wrong.' } } });
+        },
+      );
+    });
+    ws.on('close', unsubscribe);
+    ws.on('error', (err) => {
+      // Oversized or broken frames end up here; the socket closes, the server lives on.
+      opts.log.warn('websocket error', err);
+      unsubscribe();
+    });
+  });
+
+  return {
+    close() {
+      server.off('upgrade', onUpgrade);
+      for (const client of wss.clients) client.terminate();
+      return new Promise((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

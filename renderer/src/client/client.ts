@@ -1,0 +1,12 @@
+// What every screen talks to: the contract's requests and events, whichever transport carries them.
+import type { EventName, EventPayloads, RequestInput, RequestName, RequestOutput } from '../../../shared/contract';
+import type { Result } from '../../../shared/result';
+
+export type ConnectionState = 'connecting' | 'open' | 'lost' | 'no_token';
+
+export interface Client {
+  call<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Result<RequestOutput<N>>>;
+  on<E extends EventName>(event: E, cb: (p: EventPayloads[E]) => void): () => void;
+  /** Transport health; IPC is always open. */
+  onConnection(cb: (state: ConnectionState) => void): () => void;
+}

@@ -1,0 +1,111 @@
+// The browser transport of the headless mode. The token comes from the URL fragment (never sent
+// to the server by the browser on its own) and travels as the WebSocket subprotocol.
+import type { EventName, EventPayloads } from '../../../shared/contract';
+import type { Result } from '../../../shared/result';
+import type { Client, ConnectionState } from './client';
+
+type Pending = { resolve: (r: Result<never>) => void };
+type Listener = (payload: never) => void;
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 4000, 8000];
+
+export function tokenFromHash(hash: string): string | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const t = params.get('token');
+  return t && /^[A-Za-z0-9_-]+$/.test(t) ? t : null;
+}
+
+const lost = (message: string): Result<never> => ({ ok: false, error: { code: 'network', message } });
+
+export function createWsClient(location: Location): Client {
+  const token = tokenFromHash(location.hash);
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<string, Set<Listener>>();
+  const connectionListeners = new Set<(s: ConnectionState) => void>();
+  let state: ConnectionState = 'connecting';
+  let socket: WebSocket | null = null;
+  let attempt = 0;
+  let nextId = 1;
+  const queue: string[] = [];
+
+  const setState = (s: ConnectionState) => {
+    state = s;
+    for (const cb of connectionListeners) cb(s);
+  };
+
+  const connect = () => {
+    if (!token) {
+      setState('no_token');
+      return;
+    }
+    const ws = new WebSocket(url, [`ct.${token}`]);
+    socket = ws;
+    ws.onopen = () => {
+      attempt = 0;
+      setState('open');
+      for (const frame of queue.splice(0)) ws.send(frame);
+    };
+    ws.onmessage = (ev) => {
+      let msg: { id?: number; result?: Result<never>; event?: string; payload?: unknown };
+      try {
+        msg = JSON.parse(String(ev.data));
+      } catch {
+        return;
+      }
+      if (typeof msg.id === 'number' && msg.result) {
+        pending.get(msg.id)?.resolve(msg.result);
+        pending.delete(msg.id);
+      } else if (typeof msg.event === 'string') {
+        for (const cb of listeners.get(msg.event) ?? []) cb(msg.payload as never);
+      }
+    };
+    ws.onclose = () => {
+      socket = null;
+      // Answers to requests in flight are gone with the socket; the caller sees why.
+      for (const p of pending.values()) p.resolve(lost('The connection to Campaign Tray was lost. Try again.'));
+      pending.clear();
+      queue.length = 0;
+      setState('lost');
+      const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 8000;
+      attempt++;
+      setTimeout(connect, delay);
+    };
+  };
+  connect();
+
+  return {
+    call(name, input) {
+      if (!token) {
+        return Promise.resolve(
+          lost('This address has no access token. Open the full address the server printed (it ends in #token=…).'),
+        );
+      }
+      const id = nextId++;
+      const frame = JSON.stringify({ id, method: name, input });
+      return new Promise((resolve) => {
+        pending.set(id, { resolve: resolve as Pending['resolve'] });
+        if (socket && socket.readyState === WebSocket.OPEN) socket.send(frame);
+        else queue.push(frame);
+      });
+    },
+    on<E extends EventName>(event: E, cb: (p: EventPayloads[E]) => void) {
+      let set = listeners.get(event);
+      if (!set) {
+        set = new Set();
+        listeners.set(event, set);
+      }
+      set.add(cb as Listener);
+      return () => {
+        set.delete(cb as Listener);
+      };
+    },
+    onConnection(cb) {
+      connectionListeners.add(cb);
+      cb(state);
+      return () => {
+        connectionListeners.delete(cb);
+      };
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import { type FormEvent, useState } from 'react';
+import type { CampaignSummary } from '../../../shared/contract';
+import { ROTATION_POLICIES, type RotationPolicy } from '../../../shared/domain';
+import { useConfirm } from '../components/confirm';
+import { ErrorNote } from '../components/error-note';
+import { useAction } from '../components/use-action';
+import { api, useApp } from '../state/app-store';
+
+const ROTATION_LABELS: Record<RotationPolicy, string> = {
+  most_headroom: 'Most headroom first (spread the load)',
+  round_robin: 'Round robin (take turns)',
+  fill_first: 'Fill first (use one account until its cap)',
+};
+
+export function CampaignSettingsForm({ campaign }: { campaign: CampaignSummary }) {
+  const accounts = useApp((s) => s.accounts);
+  const refreshCampaigns = useApp((s) => s.refreshCampaigns);
+  const go = useApp((s) => s.go);
+  const [name, setName] = useState(campaign.name);
+  const [pool, setPool] = useState<number[]>(campaign.pool);
+  const [rotation, setRotation] = useState<RotationPolicy>(campaign.rotation);
+  const [replyTo, setReplyTo] = useState(campaign.replyTo ?? '');
+  const [saved, setSaved] = useState(false);
+  const save = useAction();
+  const remove = useAction();
+  const [dialog, confirm] = useConfirm();
+
+  const toggle = (id: number, on: boolean) =>
+    setPool((p) => (on ? [...new Set([...p, id])] : p.filter((x) => x !== id)));
+
+  const onSave = async (e: FormEvent) => {
+    e.preventDefault();
+    setSaved(false);
+    const patch = { name: name.trim(), pool, rotation, replyTo: replyTo.trim() || null };
+    const r = await save.run(() => api().call('campaigns.update', { id: campaign.id, patch }));
+    if (r) {
+      setSaved(true);
+      await refreshCampaigns();
+    }
+  };
+
+  const onDelete = async () => {
+    const yes = await confirm(
+      'Delete campaign?',
+      `"${campaign.name}" and all its recipients will be deleted. This cannot be undone.`,
+      'Delete',
+    );
+    if (!yes) return;
+    const r = await remove.run(() => api().call('campaigns.delete', { id: campaign.id }));
+    if (r) {
+      await refreshCampaigns();
+      go({ name: 'campaigns' });
+    }
+  };
+
+  return (
+    <form className="stack" onSubmit={onSave} aria-label="Campaign settings">
+      <label>
+        Name
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
+      </label>
+      <fieldset>
+        <legend>Sender pool</legend>
+        {accounts.length === 0 && <p className="empty">No accounts yet: add one under Accounts.</p>}
+        {accounts.map((a) => (
+          <label key={a.id} className="check">
+            <input type="checkbox" checked={pool.includes(a.id)} onChange={(e) => toggle(a.id, e.target.checked)} />
+            {a.label}{' '}
+            <span className="muted">
+              &lt;{a.fromAddress}&gt; · {a.kind}
+            </span>
+            {a.status !== 'active' && <span className={`badge status-${a.status}`}>{a.status.replace('_', ' ')}</span>}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        Rotation
+        <select value={rotation} onChange={(e) => setRotation(e.target.value as RotationPolicy)}>
+          {ROTATION_POLICIES.map((p) => (
+            <option key={p} value={p}>
+              {ROTATION_LABELS[p]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Reply-To (optional)
+        <input
+          type="email"
+          value={replyTo}
+          onChange={(e) => setReplyTo(e.target.value)}
+          placeholder="replies@example.com"
+        />
+      </label>
+      <div className="row">
+        <button type="submit" className="primary" disabled={save.busy}>
+          Save settings
+        </button>
+        {saved && <span role="status">Saved.</span>}
+        <button type="button" className="danger push-right" onClick={onDelete} disabled={remove.busy}>
+          Delete campaign
+        </button>
+      </div>
+      <ErrorNote message={save.error ?? remove.error} />
+      {dialog}
+    </form>
+  );
+}
