@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll } from 'vitest';
 
 /** A fresh temp folder per call, removed when the test file ends. */
 const made: string[] = [];
@@ -14,5 +13,6 @@ const cleanUp = () => {
   for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 };
 // Vitest's forks do not reach process 'exit'; benchmarks (plain Node) do.
-if (process.env.VITEST) afterAll(cleanUp);
+// Importing vitest outside its runner throws, hence the dynamic import.
+if (process.env.VITEST) (await import('vitest')).afterAll(cleanUp);
 else process.on('exit', cleanUp);
