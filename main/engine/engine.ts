@@ -152,7 +152,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       progress.flush();
       progress.close();
       hub.flushAll();
-      await transports.closeAll();
+      // Bounded: a send still hanging after the sender's wait stays `sending` → uncertain next start.
+      await Promise.race([transports.closeAll(), new Promise((r) => setTimeout(r, 2_000).unref())]);
       await importer.dispose();
       hub.close();
       store.close();

@@ -263,4 +263,17 @@ describe('send path with injected SMTP faults', () => {
     expect(got.size).toBe(30);
     expect([...got.values()].every((n) => n === 1)).toBe(true);
   });
+
+  it('an account edited mid-send lets the send on the wire finish: delivered once, recorded sent', async () => {
+    const a = await server(() => delayed(300, accept));
+    const { h, c, pool } = await setup([{ server: a, perMinute: 600 }], 3);
+    while (h.engine.store.recipients.counts(c.id).sending === 0) await new Promise((r) => setTimeout(r, 1));
+    await h.call('accounts.update', { id: pool[0]!, label: 'Renamed while sending' });
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 3, 10 * MIN);
+    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 10 }).rows;
+    expect(rows.every((r) => r.state === 'sent' && r.attempts === 1)).toBe(true);
+    const got = deliveries(a);
+    expect(got.size).toBe(3);
+    expect([...got.values()].every((n) => n === 1)).toBe(true);
+  });
 });

@@ -6,8 +6,9 @@ import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { toCsv } from '../exports/csv';
 import { MAX_ATTACHMENTS_BYTES, removeAttachment, storeAttachment } from '../messages/attachments';
+import { personalise } from '../messages/personalise';
 import { compileTemplate, validateTemplate } from '../messages/template';
-import { listUnsubscribe, unsubscribeHeaders } from '../messages/unsubscribe';
+import { unsubscribeHeaders } from '../messages/unsubscribe';
 
 type TemplateHandlerNames =
   | 'templates.validate'
@@ -90,19 +91,12 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
         recipient = store.recipients.first(c.id);
       }
       const address = recipient?.address ?? PREVIEW_ADDRESS;
-      const vars: Record<string, string> = recipient
-        ? { ...recipient.fields }
-        : Object.fromEntries(c.fields.map((f) => [f.key, `Sample ${f.key}`]));
-      vars.email = address;
+      const fields = recipient ? recipient.fields : Object.fromEntries(c.fields.map((f) => [f.key, `Sample ${f.key}`]));
       const from = sender(c);
-      const unsubscribe = listUnsubscribe({
-        mailto: c.unsubscribe.mailto,
-        fromAddress: from.address,
-        urlTemplate: c.unsubscribe.urlTemplate,
-        vars,
+      const { unsubscribe, ...rendered } = personalise(compileTemplate(template ?? c.template), c, from.address, {
+        address,
+        fields,
       });
-      if (unsubscribe.url) vars.unsubscribe_url = unsubscribe.url;
-      const rendered = compileTemplate(template ?? c.template).render(vars);
       const headers: [string, string][] = [
         ['From', displayAddress(from.name, from.address)],
         ['To', address],

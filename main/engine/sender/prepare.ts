@@ -3,8 +3,8 @@ import type { Account, Campaign } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { attachmentPath } from '../messages/attachments';
 import { buildMessage } from '../messages/build';
+import { personalise } from '../messages/personalise';
 import { type CompiledTemplate, compileTemplate } from '../messages/template';
-import { listUnsubscribe } from '../messages/unsubscribe';
 import type { Claimed } from '../store/recipients';
 import type { OutgoingMessage } from '../transports/transport';
 
@@ -21,15 +21,10 @@ export function createPreparer(ctx: EngineContext) {
   };
 
   return async function prepare(claimed: Claimed, campaign: Campaign, account: Account): Promise<OutgoingMessage> {
-    const vars: Record<string, string> = { ...claimed.fields, email: claimed.address };
-    const unsubscribe = listUnsubscribe({
-      mailto: campaign.unsubscribe.mailto,
-      fromAddress: account.fromAddress,
-      urlTemplate: campaign.unsubscribe.urlTemplate,
-      vars,
+    const { unsubscribe, ...rendered } = personalise(templateFor(campaign), campaign, account.fromAddress, {
+      address: claimed.address,
+      fields: claimed.fields,
     });
-    if (unsubscribe.url) vars.unsubscribe_url = unsubscribe.url;
-    const rendered = templateFor(campaign).render(vars);
     return buildMessage({
       from: { name: account.fromName, address: account.fromAddress },
       to: claimed.address,

@@ -234,22 +234,12 @@ export class Sender {
     const now = clock.now();
     const refs = { campaignId: campaign.id, accountId: account.id };
     switch (v.cls) {
-      case 'throttle': {
-        const until = v.retryAt ?? now + throttleCooldown(store.accounts.strikes(account.id));
-        store.recipients.requeue(claimed.id, {
-          at: now,
-          now,
-          spendAttempt: false,
-          error: v.message,
-          errorClass: v.cls,
-        });
-        store.accounts.coolDown(account.id, until, v.message, true);
-        this.ctx.activity('warn', `${account.label} is throttled until ${iso(until)}: ${v.message}`, refs);
-        this.ctx.hub.emit('accounts.changed', { accountId: account.id });
-        return true;
-      }
+      case 'throttle':
       case 'quota': {
-        const until = v.retryAt ?? now + QUOTA_COOLDOWN_MS;
+        // The provider refused before delivery: the row goes back (no attempt spent), the account rests.
+        const throttled = v.cls === 'throttle';
+        const until =
+          v.retryAt ?? now + (throttled ? throttleCooldown(store.accounts.strikes(account.id)) : QUOTA_COOLDOWN_MS);
         store.recipients.requeue(claimed.id, {
           at: now,
           now,
@@ -257,8 +247,14 @@ export class Sender {
           error: v.message,
           errorClass: v.cls,
         });
-        store.accounts.coolDown(account.id, until, v.message, false);
-        this.ctx.activity('warn', `${account.label} has used its sending quota; resting until ${iso(until)}.`, refs);
+        store.accounts.coolDown(account.id, until, v.message, throttled);
+        this.ctx.activity(
+          'warn',
+          throttled
+            ? `${account.label} is throttled until ${iso(until)}: ${v.message}`
+            : `${account.label} has used its sending quota; resting until ${iso(until)}.`,
+          refs,
+        );
         this.ctx.hub.emit('accounts.changed', { accountId: account.id });
         return true;
       }

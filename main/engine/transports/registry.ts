@@ -52,7 +52,41 @@ export async function createTransport(
   }
 }
 
-/** One live transport per account (SMTP pools stay warm); dropped when the account changes. */
+/**
+ * A transport that finishes its sends before it closes: closing a pool under a send on the wire
+ * would turn a delivered message into a "failed" one, and its retry into a duplicate.
+ */
+export class DrainingTransport implements Transport {
+  private active = 0;
+  private closing: (() => void) | null = null;
+  private closed: Promise<void> | null = null;
+
+  constructor(private inner: Transport) {}
+
+  async send(message: Parameters<Transport['send']>[0]) {
+    this.active++;
+    try {
+      return await this.inner.send(message);
+    } finally {
+      this.active--;
+      if (this.active === 0) this.closing?.();
+    }
+  }
+
+  verify() {
+    return this.inner.verify();
+  }
+
+  close(): Promise<void> {
+    this.closed ??= new Promise<void>((resolve) => {
+      this.closing = resolve;
+      if (this.active === 0) resolve();
+    }).then(() => this.inner.close());
+    return this.closed;
+  }
+}
+
+/** One live transport per account (SMTP pools stay warm); replaced when the account changes. */
 export class TransportCache {
   private live = new Map<number, Promise<Transport>>();
 
@@ -64,7 +98,7 @@ export class TransportCache {
   get(account: Account): Promise<Transport> {
     let t = this.live.get(account.id);
     if (!t) {
-      t = createTransport(this.ctx, account, this.google);
+      t = createTransport(this.ctx, account, this.google).then((inner) => new DrainingTransport(inner));
       // A failed construction (no password yet) must not stick: the next send tries again.
       t.catch(() => this.live.delete(account.id));
       this.live.set(account.id, t);
@@ -72,6 +106,7 @@ export class TransportCache {
     return t;
   }
 
+  /** The next send gets a fresh transport; the old one closes once its sends have finished. */
   async invalidate(accountId: number): Promise<void> {
     const t = this.live.get(accountId);
     this.live.delete(accountId);
