@@ -5,9 +5,16 @@
 // Native modules and all other dependencies stay external: electron-builder ships node_modules.
 import { builtinModules } from 'node:module';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const nodeExternals = [/^node:/, ...builtinModules, 'electron'];
+
+/** The dev server's HMR preamble is an inline script: the page's CSP meta applies to builds only. */
+const cspForBuildsOnly: Plugin = {
+  name: 'campaign-tray:csp-for-builds-only',
+  apply: 'serve',
+  transformIndexHtml: (html) => html.replace(/<meta\s+http-equiv="Content-Security-Policy"[\s\S]*?\/>/, ''),
+};
 
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'main') {
@@ -46,7 +53,7 @@ export default defineConfig(({ mode }): UserConfig => {
   return {
     root: 'renderer',
     base: './',
-    plugins: [react()],
+    plugins: [react(), cspForBuildsOnly],
     build: { outDir: '../dist/renderer', emptyOutDir: true, target: 'es2022', sourcemap: true },
     server: { host: '127.0.0.1', strictPort: false },
   };

@@ -5,13 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { systemClock } from '../main/engine/clock';
-import type { EngineContext } from '../main/engine/context';
-import { silentLogger } from '../main/engine/log';
 import { Importer } from '../main/engine/recipients/importer';
-import type { SecretStore } from '../main/engine/secrets/secret-store';
-import { openStore } from '../main/engine/store';
-import { EventHub } from '../main/rpc/event-hub';
+import { campaignSettings, testContext } from '../test/helpers/context';
 
 export interface ImportBenchResult {
   rows: number;
@@ -22,13 +17,6 @@ export interface ImportBenchResult {
   /** The longest the event loop was held during the import (the tray must stay responsive). */
   maxLoopDelayMs: number;
 }
-
-const noSecrets: SecretStore = {
-  get: async () => null,
-  set: async () => {},
-  delete: async () => false,
-  unavailableReason: async () => null,
-};
 
 /** Writes `rows` recipients (about 1 in 200 invalid, 1 in 100 repeated) without building the file in memory. */
 async function writeCsv(file: string, rows: number): Promise<void> {
@@ -54,38 +42,13 @@ const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function benchImport(rows: number): Promise<ImportBenchResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-bench-import-'));
-  const store = openStore(path.join(dir, 'db.sqlite'));
-  const hub = new EventHub(systemClock);
-  const ctx: EngineContext = {
-    dataDir: dir,
-    store,
-    hub,
-    clock: systemClock,
-    random: Math.random,
-    secrets: noSecrets,
-    log: silentLogger,
-    wake() {},
-    activity() {},
-  };
+  const ctx = testContext(dir);
+  const { store, hub } = ctx;
   const importer = new Importer(ctx);
   try {
     const file = path.join(dir, 'recipients.csv');
     await writeCsv(file, rows);
-    const campaign = store.campaigns.create(
-      {
-        name: 'Bench',
-        template: { subject: 'Hi', body: '<p>Hi</p>', format: 'html', text: null },
-        pool: [],
-        rotation: 'most_headroom',
-        replyTo: null,
-        scheduleAt: null,
-        window: null,
-        retry: { maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 3_600_000 },
-        unsubscribe: { mailto: null, urlTemplate: null },
-        attachments: [],
-      },
-      Date.now(),
-    );
+    const campaign = store.campaigns.create(campaignSettings('Bench'), Date.now());
     (globalThis as { gc?: () => void }).gc?.();
     const baseline = process.memoryUsage().rss;
     let peak = baseline;

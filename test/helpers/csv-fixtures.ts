@@ -1,15 +1,8 @@
 // Spreadsheet exports generated per test: the header sets Google Contacts and Outlook write, in
-// the encodings Excel produces, plus a real engine context over a temp database to import into.
+// the encodings Excel produces.
 import fs from 'node:fs';
 import path from 'node:path';
 import iconv from 'iconv-lite';
-import { type Clock, systemClock } from '../../main/engine/clock';
-import type { EngineContext } from '../../main/engine/context';
-import { silentLogger } from '../../main/engine/log';
-import type { SecretStore } from '../../main/engine/secrets/secret-store';
-import { openStore } from '../../main/engine/store';
-import { EventHub } from '../../main/rpc/event-hub';
-import type { ActivityEntry, CampaignSettings } from '../../shared/domain';
 
 export type FileEncoding = 'utf8' | 'utf8-bom' | 'utf16le-bom' | 'utf16be-bom' | 'windows1252';
 
@@ -168,65 +161,4 @@ export function outlookRows(list: Person[]): string[][] {
       }),
     ),
   ];
-}
-
-// ---- a context to import into ---------------------------------------------------------------------
-
-class MemorySecrets implements SecretStore {
-  private m = new Map<string, string>();
-  async get(key: string) {
-    return this.m.get(key) ?? null;
-  }
-  async set(key: string, value: string) {
-    this.m.set(key, value);
-  }
-  async delete(key: string) {
-    return this.m.delete(key);
-  }
-  async unavailableReason() {
-    return null;
-  }
-}
-
-export interface ImportContext extends EngineContext {
-  wakes: number;
-  activities: { level: ActivityEntry['level']; message: string }[];
-}
-
-/** A real store in `dir`, a real hub; wake and activity are recorded for assertions. */
-export function importContext(dir: string, clock: Clock = systemClock): ImportContext {
-  const store = openStore(path.join(dir, 'db.sqlite'));
-  const ctx: ImportContext = {
-    dataDir: dir,
-    store,
-    hub: new EventHub(clock),
-    clock,
-    random: Math.random,
-    secrets: new MemorySecrets(),
-    log: silentLogger,
-    wakes: 0,
-    activities: [],
-    wake() {
-      ctx.wakes++;
-    },
-    activity(level, message) {
-      ctx.activities.push({ level, message });
-    },
-  };
-  return ctx;
-}
-
-export function campaignSettings(name = 'Spring newsletter'): CampaignSettings {
-  return {
-    name,
-    template: { subject: 'Hello', body: '<p>Hi</p>', format: 'html', text: null },
-    pool: [],
-    rotation: 'most_headroom',
-    replyTo: null,
-    scheduleAt: null,
-    window: null,
-    retry: { maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 3_600_000 },
-    unsubscribe: { mailto: null, urlTemplate: null },
-    attachments: [],
-  };
 }

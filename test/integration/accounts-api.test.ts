@@ -6,7 +6,7 @@ import { systemClock } from '../../main/engine/clock';
 import type { EngineContext } from '../../main/engine/context';
 import { AppError } from '../../main/engine/errors';
 import { silentLogger } from '../../main/engine/log';
-import { accountSecretKey, type SecretStore } from '../../main/engine/secrets/secret-store';
+import { accountSecretKey } from '../../main/engine/secrets/secret-store';
 import { openStore, type Store } from '../../main/engine/store';
 import { createOutboxTransport } from '../../main/engine/transports/outbox';
 import { defaultLimits, isConsumerGmail, SMTP_PRESETS } from '../../main/engine/transports/presets';
@@ -14,29 +14,21 @@ import { createSmtpTransport } from '../../main/engine/transports/smtp';
 import { TransportError } from '../../main/engine/transports/transport';
 import { EventHub } from '../../main/rpc/event-hub';
 import { type EventName, type EventPayloads, type RequestInput, requests } from '../../shared/contract';
-import type { Account, AccountKind, CampaignSettings } from '../../shared/domain';
+import type { Account, AccountKind } from '../../shared/domain';
+import { campaignSettings } from '../helpers/context';
+import { MemorySecrets } from '../helpers/memory-secrets';
 import { type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
 import { tmpDir } from '../helpers/tmp';
 
 const USER = 'mailer@example.test';
 const PASS = 'Sup3r-Secret-App-Password';
 
-/** The keychain's contract in memory; `failSet` plays a keychain that refuses writes. */
-class MemorySecrets implements SecretStore {
-  map = new Map<string, string>();
+/** The in-memory keychain; `failSet` plays a keychain that refuses writes. */
+class FailableSecrets extends MemorySecrets {
   failSet = false;
-  async get(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  async set(key: string, value: string) {
+  override async set(key: string, value: string) {
     if (this.failSet) throw new AppError('keychain_unavailable', 'The system keychain is not available.');
-    this.map.set(key, value);
-  }
-  async delete(key: string) {
-    return this.map.delete(key);
-  }
-  async unavailableReason() {
-    return null;
+    return super.set(key, value);
   }
 }
 
@@ -67,7 +59,7 @@ function setup() {
   const dbFile = path.join(dataDir, 'db.sqlite');
   const store = openStore(dbFile);
   stores.push(store);
-  const secrets = new MemorySecrets();
+  const secrets = new FailableSecrets();
   const hub = new RecordingHub(systemClock);
   let wakes = 0;
   const ctx: EngineContext = {
@@ -139,21 +131,6 @@ function dbBytes(dbFile: string): string {
     .filter((f) => fs.existsSync(f))
     .map((f) => fs.readFileSync(f).toString('latin1'))
     .join('');
-}
-
-function campaignSettings(pool: number[]): CampaignSettings {
-  return {
-    name: 'Spring news',
-    template: { subject: 'Hi', body: '<p>Hi</p>', format: 'html', text: null },
-    pool,
-    rotation: 'most_headroom',
-    replyTo: null,
-    scheduleAt: null,
-    window: null,
-    retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 },
-    unsubscribe: { mailto: null, urlTemplate: null },
-    attachments: [],
-  };
 }
 
 describe('the local test outbox account', () => {
@@ -359,7 +336,7 @@ describe('changing, checking, pausing and removing accounts', () => {
     const a = await call('accounts.addSmtp', smtpInput());
     const other = await call('accounts.addSmtp', smtpInput({ label: 'Other' }));
     const now = Date.now();
-    const c = store.campaigns.create(campaignSettings([a.id, other.id]), now);
+    const c = store.campaigns.create(campaignSettings('Spring news', { pool: [a.id, other.id] }), now);
     store.recipients.insertMany(c.id, [{ address: 'ann@example.org', addressKey: 'ann@example.org', fields: {} }], now);
     const claimed = store.recipients.claim(c.id, a.id, now, 60_000, () => '<sent-1@x>');
     if (!claimed) throw new Error('a recipient should be claimable');

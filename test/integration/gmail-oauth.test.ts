@@ -7,7 +7,7 @@ import type { EngineContext } from '../../main/engine/context';
 import { startConsent } from '../../main/engine/gmail/oauth';
 import { loadTokens } from '../../main/engine/gmail/tokens';
 import { createLogger } from '../../main/engine/log';
-import { accountSecretKey, GMAIL_CLIENT_KEY, type SecretStore } from '../../main/engine/secrets/secret-store';
+import { accountSecretKey, GMAIL_CLIENT_KEY } from '../../main/engine/secrets/secret-store';
 import { openStore, type Store } from '../../main/engine/store';
 import { createGmailTransport } from '../../main/engine/transports/gmail';
 import { defaultLimits } from '../../main/engine/transports/presets';
@@ -15,23 +15,8 @@ import { createDispatcher, type Handlers } from '../../main/rpc/dispatch';
 import { EventHub } from '../../main/rpc/event-hub';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, type FakeGoogle, startFakeGoogle } from '../helpers/fake-google';
+import { MemorySecrets } from '../helpers/memory-secrets';
 import { tmpDir } from '../helpers/tmp';
-
-class MemorySecrets implements SecretStore {
-  readonly map = new Map<string, string>();
-  async get(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  async set(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  async delete(key: string) {
-    return this.map.delete(key);
-  }
-  async unavailableReason() {
-    return null;
-  }
-}
 
 const client = { clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET };
 

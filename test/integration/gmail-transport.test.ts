@@ -3,10 +3,10 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GoogleEndpoints } from '../../main/engine/gmail/endpoints';
 import { loadTokens, mergeTokens, type StoredTokens, saveTokens } from '../../main/engine/gmail/tokens';
-import type { SecretStore } from '../../main/engine/secrets/secret-store';
 import { createGmailTransport } from '../../main/engine/transports/gmail';
 import { type OutgoingMessage, TransportError, type TransportFailure } from '../../main/engine/transports/transport';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, type FakeGoogle, startFakeGoogle } from '../helpers/fake-google';
+import { MemorySecrets } from '../helpers/memory-secrets';
 
 // mailparser ships no type declarations; this is the part the tests read.
 interface ParsedMail {
@@ -21,22 +21,6 @@ interface ParsedMail {
 const { simpleParser } = createRequire(import.meta.url)('mailparser') as {
   simpleParser: (source: Buffer) => Promise<ParsedMail>;
 };
-
-class MemorySecrets implements SecretStore {
-  readonly map = new Map<string, string>();
-  async get(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  async set(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  async delete(key: string) {
-    return this.map.delete(key);
-  }
-  async unavailableReason() {
-    return null;
-  }
-}
 
 const client = { clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET };
 const ACCOUNT = 7;

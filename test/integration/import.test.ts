@@ -5,14 +5,12 @@ import { ManualClock } from '../../main/engine/clock';
 import { AppError } from '../../main/engine/errors';
 import { IMPORT_TTL_MS, Importer, MAX_IMPORT_BYTES } from '../../main/engine/recipients/importer';
 import type { EventPayloads } from '../../shared/contract';
+import { campaignSettings, type TestContext, testContext } from '../helpers/context';
 import {
-  campaignSettings,
   csvText,
   encode,
   GOOGLE_HEADER,
   googleContactsRows,
-  type ImportContext,
-  importContext,
   OUTLOOK_HEADER,
   outlookRows,
   people,
@@ -21,14 +19,14 @@ import {
 import { tmpDir } from '../helpers/tmp';
 
 let dir: string;
-let ctx: ImportContext;
+let ctx: TestContext;
 let importer: Importer;
 let campaignId: number;
 let progress: EventPayloads['import.progress'][];
 
 beforeEach(() => {
   dir = tmpDir();
-  ctx = importContext(dir);
+  ctx = testContext(dir);
   importer = new Importer(ctx);
   campaignId = ctx.store.campaigns.create(campaignSettings(), Date.now()).id;
   progress = [];

@@ -4,24 +4,18 @@ import { recipientsHandlers } from '../../main/engine/api/recipients-api';
 import { AppError } from '../../main/engine/errors';
 import { Importer } from '../../main/engine/recipients/importer';
 import { BULK_CHUNK } from '../../main/engine/store/recipients';
-import {
-  campaignSettings,
-  csvText,
-  encode,
-  type ImportContext,
-  importContext,
-  writeFixture,
-} from '../helpers/csv-fixtures';
+import { campaignSettings, type TestContext, testContext } from '../helpers/context';
+import { csvText, encode, writeFixture } from '../helpers/csv-fixtures';
 import { tmpDir } from '../helpers/tmp';
 
 let dir: string;
-let ctx: ImportContext;
+let ctx: TestContext;
 let importer: Importer;
 let api: ReturnType<typeof recipientsHandlers>;
 
 beforeEach(() => {
   dir = tmpDir();
-  ctx = importContext(dir);
+  ctx = testContext(dir);
   importer = new Importer(ctx);
   api = recipientsHandlers(ctx, importer);
 });

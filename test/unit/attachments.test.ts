@@ -3,9 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { templatesHandlers } from '../../main/engine/api/templates-api';
 import { ManualClock } from '../../main/engine/clock';
-import type { EngineContext } from '../../main/engine/context';
 import { AppError } from '../../main/engine/errors';
-import { silentLogger } from '../../main/engine/log';
 import {
   attachmentPath,
   contentTypeOf,
@@ -14,10 +12,9 @@ import {
   safeFileName,
   storeAttachment,
 } from '../../main/engine/messages/attachments';
-import { openStore, type Store } from '../../main/engine/store';
-import { EventHub } from '../../main/rpc/event-hub';
-import type { AttachmentRef, CampaignSettings } from '../../shared/domain';
-import { MemorySecrets } from '../helpers/memory-secrets';
+import type { Store } from '../../main/engine/store';
+import type { AttachmentRef } from '../../shared/domain';
+import { campaignSettings, testContext } from '../helpers/context';
 import { tmpDir } from '../helpers/tmp';
 
 async function rejected(p: Promise<unknown>): Promise<AppError> {
@@ -154,49 +151,22 @@ describe('storeAttachment', () => {
 
 // ---- the request handlers ----------------------------------------------------------------------
 
-function settings(): CampaignSettings {
-  return {
-    name: 'Spring',
-    template: { subject: 'Hi', body: '<p>x</p>', format: 'html', text: null },
-    pool: [],
-    rotation: 'most_headroom',
-    replyTo: null,
-    scheduleAt: null,
-    window: null,
-    retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 3_600_000 },
-    unsubscribe: { mailto: null, urlTemplate: null },
-    attachments: [],
-  };
-}
-
 describe('attachments handlers', () => {
   let store: Store;
   afterEach(() => store?.close());
 
   function setup() {
-    const dataDir = tmpDir();
-    store = openStore(path.join(dataDir, 'db.sqlite'));
     const clock = new ManualClock();
-    const hub = new EventHub(clock, 0);
+    const ctx = testContext(tmpDir(), clock, { hubIntervalMs: 0 });
+    store = ctx.store;
     const events: unknown[] = [];
-    hub.subscribe((event, payload) => events.push([event, payload]));
-    const ctx: EngineContext = {
-      dataDir,
-      store,
-      hub,
-      clock,
-      random: Math.random,
-      secrets: new MemorySecrets(),
-      log: silentLogger,
-      wake() {},
-      activity() {},
-    };
+    ctx.hub.subscribe((event, payload) => events.push([event, payload]));
     return { ctx, h: templatesHandlers(ctx), clock, events };
   }
 
   it('adds from a path and from an upload, and removes again', async () => {
     const { ctx, h, clock } = setup();
-    const c = store.campaigns.create(settings(), clock.now());
+    const c = store.campaigns.create(campaignSettings('Spring'), clock.now());
     const src = path.join(tmpDir(), 'flyer.png');
     fs.writeFileSync(src, Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
@@ -222,7 +192,7 @@ describe('attachments handlers', () => {
 
   it.each(['sending', 'done'] as const)('refuses changes while the campaign is %s', async (status) => {
     const { h, clock } = setup();
-    const c = store.campaigns.create(settings(), clock.now());
+    const c = store.campaigns.create(campaignSettings('Spring'), clock.now());
     const ref = await h['attachments.add']({
       campaignId: c.id,
       source: { upload: { name: 'a.txt', base64: Buffer.from('a').toString('base64') } },
@@ -243,7 +213,7 @@ describe('attachments handlers', () => {
 
   it('allows changes while paused, and tells subscribers the campaign changed', async () => {
     const { h, clock, events } = setup();
-    const c = store.campaigns.create(settings(), clock.now());
+    const c = store.campaigns.create(campaignSettings('Spring'), clock.now());
     store.campaigns.setStatus(c.id, 'paused', null, clock.now());
     await h['attachments.add']({ campaignId: c.id, source: { upload: { name: 'b.txt', base64: 'Yg==' } } });
     expect(events).toContainEqual(['campaigns.changed', { campaignId: c.id }]);
@@ -255,7 +225,7 @@ describe('attachments handlers', () => {
       Promise.resolve().then(() => h['attachments.add']({ campaignId: 42, source: { path: '/nope' } })),
     );
     expect(nf.code).toBe('not_found');
-    const c = store.campaigns.create(settings(), clock.now());
+    const c = store.campaigns.create(campaignSettings('Spring'), clock.now());
     const bad = await rejected(
       Promise.resolve().then(() =>
         h['attachments.add']({ campaignId: c.id, source: { path: path.join(tmpDir(), 'gone.pdf') } }),

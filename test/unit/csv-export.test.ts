@@ -1,15 +1,11 @@
-import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { templatesHandlers } from '../../main/engine/api/templates-api';
 import { ManualClock } from '../../main/engine/clock';
-import type { EngineContext } from '../../main/engine/context';
 import { neutraliseCell, toCsv } from '../../main/engine/exports/csv';
-import { silentLogger } from '../../main/engine/log';
-import { openStore, type Store } from '../../main/engine/store';
-import { EventHub } from '../../main/rpc/event-hub';
-import type { CampaignSettings, Limits } from '../../shared/domain';
-import { MemorySecrets } from '../helpers/memory-secrets';
+import type { Store } from '../../main/engine/store';
+import type { Limits } from '../../shared/domain';
+import { campaignSettings, testContext } from '../helpers/context';
 import { tmpDir } from '../helpers/tmp';
 
 const BOM = '\uFEFF';
@@ -81,40 +77,14 @@ const LIMITS: Limits = {
   maxConcurrent: 1,
 };
 
-function settings(name: string): CampaignSettings {
-  return {
-    name,
-    template: { subject: 'Hi', body: '<p>x</p>', format: 'html', text: null },
-    pool: [],
-    rotation: 'most_headroom',
-    replyTo: null,
-    scheduleAt: null,
-    window: null,
-    retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 3_600_000 },
-    unsubscribe: { mailto: null, urlTemplate: null },
-    attachments: [],
-  };
-}
-
 describe('campaigns.exportResults', () => {
   let store: Store;
   afterEach(() => store?.close());
 
   function setup() {
-    const dataDir = tmpDir();
-    store = openStore(path.join(dataDir, 'db.sqlite'));
     const clock = new ManualClock();
-    const ctx: EngineContext = {
-      dataDir,
-      store,
-      hub: new EventHub(clock),
-      clock,
-      random: Math.random,
-      secrets: new MemorySecrets(),
-      log: silentLogger,
-      wake() {},
-      activity() {},
-    };
+    const ctx = testContext(tmpDir(), clock);
+    store = ctx.store;
     return { h: templatesHandlers(ctx), clock };
   }
 
@@ -124,7 +94,7 @@ describe('campaigns.exportResults', () => {
       { kind: 'outbox', label: 'Local outbox', fromName: 'Me', fromAddress: 'me@campaign-tray.local', limits: LIMITS },
       clock.now(),
     );
-    const c = store.campaigns.create(settings('Spring / Sale: 2026!'), clock.now());
+    const c = store.campaigns.create(campaignSettings('Spring / Sale: 2026!'), clock.now());
     store.campaigns.setFields(c.id, [
       { key: 'first_name', label: 'First name' },
       { key: 'note', label: 'Note' },
@@ -178,7 +148,7 @@ describe('campaigns.exportResults', () => {
 
   it('exports a header only for a campaign without recipients, and refuses an unknown one', async () => {
     const { h, clock } = setup();
-    const c = store.campaigns.create(settings('***'), clock.now());
+    const c = store.campaigns.create(campaignSettings('***'), clock.now());
     const file = await h['campaigns.exportResults']({ id: c.id });
     expect(file.filename).toBe('campaign-results.csv');
     expect(file.content).toBe(`${BOM}address,state,account,sent_at,message_id,error\r\n`);

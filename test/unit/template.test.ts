@@ -1,10 +1,7 @@
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { templatesHandlers } from '../../main/engine/api/templates-api';
 import { ManualClock } from '../../main/engine/clock';
-import type { EngineContext } from '../../main/engine/context';
 import { AppError } from '../../main/engine/errors';
-import { silentLogger } from '../../main/engine/log';
 import { createHelpers, formatDateParts, parseDateInput } from '../../main/engine/messages/helpers';
 import {
   cleanSubject,
@@ -13,10 +10,9 @@ import {
   renderUrlTemplate,
   validateTemplate,
 } from '../../main/engine/messages/template';
-import { openStore, type Store } from '../../main/engine/store';
-import { EventHub } from '../../main/rpc/event-hub';
+import type { Store } from '../../main/engine/store';
 import type { CampaignSettings, CampaignTemplate, Limits } from '../../shared/domain';
-import { MemorySecrets } from '../helpers/memory-secrets';
+import { campaignSettings, testContext } from '../helpers/context';
 import { tmpDir } from '../helpers/tmp';
 
 const html = (body: string, extra: Partial<CampaignTemplate> = {}): CampaignTemplate => ({
@@ -387,46 +383,25 @@ const LIMITS: Limits = {
   maxConcurrent: 1,
 };
 
-function settings(over: Partial<CampaignSettings> = {}): CampaignSettings {
-  return {
-    name: 'Spring',
+const settings = (over: Partial<CampaignSettings> = {}): CampaignSettings =>
+  campaignSettings('Spring', {
     template: {
       subject: 'Hi {{capitalize first_name}}',
       body: '<p>Hello {{first_name}} from {{city}}</p>',
       format: 'html',
       text: null,
     },
-    pool: [],
-    rotation: 'most_headroom',
-    replyTo: null,
-    scheduleAt: null,
-    window: null,
-    retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 3_600_000 },
-    unsubscribe: { mailto: null, urlTemplate: null },
-    attachments: [],
     ...over,
-  };
-}
+  });
 
 describe('templates handlers', () => {
   let store: Store;
   afterEach(() => store?.close());
 
   function setup() {
-    const dataDir = tmpDir();
-    store = openStore(path.join(dataDir, 'db.sqlite'));
     const clock = new ManualClock();
-    const ctx: EngineContext = {
-      dataDir,
-      store,
-      hub: new EventHub(clock),
-      clock,
-      random: Math.random,
-      secrets: new MemorySecrets(),
-      log: silentLogger,
-      wake() {},
-      activity() {},
-    };
+    const ctx = testContext(tmpDir(), clock);
+    store = ctx.store;
     return { ctx, h: templatesHandlers(ctx), clock };
   }
 
