@@ -22,7 +22,14 @@ function gated() {
       for (const d of [...open]) d(false);
     },
   };
-  return { inner, log, finishAll: () => [...open].forEach((d) => d(true)), openCount: () => open.size };
+  return {
+    inner,
+    log,
+    finishAll: () => {
+      for (const d of [...open]) d(true);
+    },
+    openCount: () => open.size,
+  };
 }
 
 const message = {
