@@ -2,7 +2,7 @@
 // loopback and the local test outbox.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type Clock, ManualClock, systemClock } from '../main/engine/clock';
-import { addRecipients, type Harness, limits, runUntil, startEngine } from '../test/helpers/engine-harness';
+import { addRecipients, type Harness, limits, runFor, startEngine } from '../test/helpers/engine-harness';
 import { startFaultServer } from '../test/helpers/smtp-fault-server';
 
 export interface SendBench {
@@ -103,7 +103,7 @@ export async function benchCapAccuracy() {
       Array.from({ length: 1_000 }, (_, i) => `cap${i}@example.test`),
     );
     await h.call('campaigns.start', { id: c.id });
-    await runUntil(h, () => false, 24 * 3_600_000);
+    await runFor(h, 24 * 3_600_000);
     const times = (h.engine.store.db.prepare('SELECT at FROM send_ledger ORDER BY at').all() as { at: number }[]).map(
       (r) => r.at,
     );

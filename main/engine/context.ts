@@ -14,6 +14,8 @@ export interface EngineContext {
   random: () => number;
   secrets: SecretStore;
   log: Logger;
+  /** Whether file sources may name local paths (the desktop app) or must be uploads (headless). */
+  localPaths: boolean;
   /** Wakes the sender at once: new work, resume, a new or repaired account. */
   wake(): void;
   /** Writes a line to the activity log and pushes it to subscribers. */

@@ -13,6 +13,7 @@ import { recipientsHandlers } from './api/recipients-api';
 import { templatesHandlers } from './api/templates-api';
 import { type Clock, systemClock } from './clock';
 import type { EngineContext } from './context';
+import { lockDataDir } from './data-lock';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
 import { createLogger, type Logger } from './log';
 import { Importer } from './recipients/importer';
@@ -67,7 +68,14 @@ function appVersion(): string {
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? createLogger();
-  const store = openStore(path.join(opts.dataDir, DB_FILE));
+  const unlock = lockDataDir(opts.dataDir);
+  let store: Store;
+  try {
+    store = openStore(path.join(opts.dataDir, DB_FILE));
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   const hub = new EventHub(clock);
   const google = opts.google ?? GOOGLE_ENDPOINTS;
   let sender: Sender | null = null;
@@ -80,6 +88,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     random: opts.random ?? Math.random,
     secrets: opts.secrets ?? createKeychain(),
     log,
+    localPaths: opts.transport === 'electron',
     wake: () => sender?.wake(),
     activity(level, message, refs = {}) {
       const entry = store.activity.add({
@@ -157,6 +166,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       await importer.dispose();
       hub.close();
       store.close();
+      unlock();
     },
   };
 }

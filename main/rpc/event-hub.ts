@@ -9,8 +9,9 @@ export type Listener = <E extends EventName>(event: E, payload: EventPayloads[E]
 const COALESCED: Partial<Record<EventName, (p: never) => string>> = {
   'campaign.progress': (p: EventPayloads['campaign.progress']) => String(p.campaignId),
   'import.progress': (p: EventPayloads['import.progress']) => p.importId,
-  'campaigns.changed': () => '*',
-  'accounts.changed': () => '*',
+  // Keyed by id: the latest change of one campaign must not hide another's.
+  'campaigns.changed': (p: EventPayloads['campaigns.changed']) => String(p.campaignId),
+  'accounts.changed': (p: EventPayloads['accounts.changed']) => String(p.accountId),
 };
 
 export class EventHub {

@@ -144,4 +144,17 @@ describe('npm run serve sends a 1,000-recipient campaign', () => {
     expect(f.lastMinute).toBeLessThanOrEqual(3_000);
     expect(s.last24h).toBeGreaterThan(0);
   });
+
+  it('never opens a server-side path for the page: files must be uploaded', async () => {
+    const c = await ok<{ id: number }>(api.call('campaigns.create', { name: 'paths' }));
+    for (const [name, input] of [
+      ['recipients.importPreview', { campaignId: c.id, source: { path: '/etc/passwd' } }],
+      ['suppressions.import', { source: { path: '/etc/passwd' } }],
+      ['attachments.add', { campaignId: c.id, source: { path: '/etc/hostname' } }],
+    ] as const) {
+      const r = await api.call(name, input);
+      expect(r, name).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(JSON.stringify(r)).not.toContain('root:');
+    }
+  });
 });

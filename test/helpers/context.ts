@@ -33,6 +33,7 @@ export function testContext(
     random: Math.random,
     secrets: new MemorySecrets(),
     log: silentLogger,
+    localPaths: true,
     wakes: 0,
     activities: [],
     wake() {

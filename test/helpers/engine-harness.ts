@@ -70,8 +70,21 @@ export async function startEngine(
   return h;
 }
 
-/** Runs a manual clock forward timer by timer until `done()` or `maxMs` of virtual time. */
+/** Runs a manual clock forward, timer by timer, for `ms` of virtual time (or until nothing is due). */
+export async function runFor(h: Harness, ms: number): Promise<void> {
+  await advanceUntil(h, () => false, ms);
+}
+
+/**
+ * Runs a manual clock forward timer by timer until `done()`. Throws when `maxMs` of virtual time
+ * pass (or nothing is left to happen) first, so a test can never pass by running out of time.
+ */
 export async function runUntil(h: Harness, done: () => boolean, maxMs: number): Promise<void> {
+  await advanceUntil(h, done, maxMs);
+  if (!done()) throw new Error(`runUntil: the condition did not hold within ${maxMs} ms of virtual time`);
+}
+
+async function advanceUntil(h: Harness, done: () => boolean, maxMs: number): Promise<void> {
   const clock = h.clock as ManualClock;
   const end = clock.now() + maxMs;
   await h.settle();

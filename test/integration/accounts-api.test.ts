@@ -70,6 +70,7 @@ function setup() {
     random: Math.random,
     secrets,
     log: silentLogger,
+    localPaths: true,
     wake: () => {
       wakes++;
     },

@@ -89,20 +89,24 @@ describe('Google consent on a loopback listener', () => {
     expect(await refused(page.location)).toBe(true);
   });
 
-  it('fails on a wrong state, shows an error page and closes the listener', async () => {
+  it('refuses an answer with the wrong state, never exchanges it, and still takes the real one', async () => {
     const flow = await startConsent({ client, endpoints: fake.endpoints });
     const atGoogle = await fetch(flow.authUrl, { redirect: 'manual' });
     const location = new URL(atGoogle.headers.get('location') ?? '');
     const forged = new URL(location);
     forged.searchParams.set('state', 'forged-state');
+    forged.searchParams.set('code', 'attacker-code');
     const page = await fetch(forged);
     expect(page.status).toBe(400);
     expect(await page.text()).toContain('state mismatch');
-    const outcome = await flow.outcome;
-    expect(outcome).toMatchObject({ status: 'failed', message: expect.stringContaining('state mismatch') });
-    // The genuine answer arriving later finds nobody listening, and the code was never exchanged.
-    expect(await refused(location.href)).toBe(true);
     expect(fake.state.tokenRequests).toHaveLength(0);
+    // A stray request does not end the attempt: the genuine answer still connects.
+    const real = await fetch(location);
+    expect(real.status).toBe(200);
+    expect(await flow.outcome).toMatchObject({ status: 'connected', email: 'ann@gmail.com' });
+    expect(fake.state.tokenRequests).toHaveLength(1);
+    expect(fake.state.tokenRequests[0]?.get('code')).not.toBe('attacker-code');
+    expect(await refused(location.href)).toBe(true);
   });
 
   it('fails with a clear message when the user denies consent', async () => {
@@ -197,6 +201,7 @@ describe('gmail.* requests', () => {
       random: Math.random,
       secrets,
       log,
+      localPaths: true,
       wake: () => {
         wakes++;
       },

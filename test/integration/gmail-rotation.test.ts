@@ -32,7 +32,10 @@ async function setup(recipients: number, relayPerMinute = 30) {
   await waitFor(() => events.some((e) => e.event === 'gmail.connect'));
   const gmail = h.engine.store.accounts.findByAddress('gmail', 'team@gmail.com')!;
   expect(gmail.status).toBe('active');
-  await h.call('accounts.update', { id: gmail.id, limits: limits({ perMinute: 30, maxConcurrent: 1 }) });
+  await h.call('accounts.update', {
+    id: gmail.id,
+    limits: limits({ perMinute: 30, perHour: 400, perDay: 400, reserve: 0, maxConcurrent: 1 }),
+  });
   const relay = await h.call('accounts.addSmtp', {
     label: 'Relay',
     fromName: 'Team',
@@ -112,5 +115,15 @@ describe('Gmail and SMTP in one pool', () => {
     ]);
     const p = await h.call('campaigns.progress', { id: c.id });
     expect(p.accounts.find((a) => a.accountId === gmail.id)?.status).toBe('needs_reauth');
+  });
+
+  it('refuses limits above what Gmail allows, so a plan can never go over', async () => {
+    const { gmail } = await setup(1);
+    for (const over of [{ perMinute: 51 }, { perDay: 501 }]) {
+      const r = await h.engine.dispatch('accounts.update', { id: gmail.id, limits: over });
+      expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+      if (!r.ok) expect(r.error.message).toMatch(/consumer Gmail account must stay at or below 50 per minute and 500/);
+    }
+    expect(h.engine.store.accounts.get(gmail.id)!.limits.perMinute).toBe(30);
   });
 });

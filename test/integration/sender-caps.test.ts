@@ -2,7 +2,7 @@
 // survive a restart because they are counted from the ledger, not from memory.
 import { describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../main/engine/clock';
-import { addRecipients, limits, runUntil, startEngine } from '../helpers/engine-harness';
+import { addRecipients, limits, runFor, runUntil, startEngine } from '../helpers/engine-harness';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -44,7 +44,7 @@ describe('throttled sender with a manual clock', () => {
     const t0 = clock.now();
 
     // Three virtual hours: the hourly cap binds first, then the daily budget (32 - reserve 4).
-    await runUntil(h, () => false, 3 * HOUR);
+    await runFor(h, 3 * HOUR);
     let times = ledgerTimes(h);
     expect(times.length).toBe(28);
     expect(maxInWindow(times, MIN)).toBeLessThanOrEqual(5);
@@ -60,11 +60,11 @@ describe('throttled sender with a manual clock', () => {
     // Restart on the same database: the 24-hour budget is still spent.
     await h.close();
     h = await startEngine({ dataDir, clock });
-    await runUntil(h, () => false, 6 * HOUR);
+    await runFor(h, 6 * HOUR);
     expect(ledgerTimes(h).length).toBe(28);
 
     // Once the first sends leave the 24-hour window, sending resumes — and still within caps.
-    await runUntil(h, () => false, t0 + DAY + 2 * HOUR - clock.now());
+    await runFor(h, t0 + DAY + 2 * HOUR - clock.now());
     times = ledgerTimes(h);
     expect(times.length).toBeGreaterThan(28);
     for (let i = 0; i < times.length; i++) {
@@ -114,7 +114,7 @@ describe('throttled sender with a manual clock', () => {
       Array.from({ length: 60 }, (_, i) => `w${i}@example.test`),
     );
     await h.call('campaigns.start', { id: c.id });
-    await runUntil(h, () => false, 26 * HOUR);
+    await runFor(h, 26 * HOUR);
     for (const t of ledgerTimes(h)) {
       const local = new Intl.DateTimeFormat('en-GB', {
         timeZone: 'Europe/Berlin',

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../main/engine/clock';
 import type { EventName } from '../../shared/contract';
-import { addRecipients, type Harness, limits, runUntil, startEngine } from '../helpers/engine-harness';
+import { addRecipients, type Harness, limits, runFor, runUntil, startEngine } from '../helpers/engine-harness';
 import { delayed, type Fault, type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
 
 const MIN = 60_000;
@@ -201,30 +201,58 @@ describe('send path with injected SMTP faults', () => {
     expect(p.failures).toEqual([expect.objectContaining({ errorClass: 'recipient', count: 1 })]);
   });
 
-  it('connection dropped mid-DATA: retried with backoff, delivered exactly once', async () => {
+  it('connection dropped while the message was handed over: uncertain, never resent until the user says so', async () => {
     const a = await server(({ attempt }) => (attempt === 1 ? { kind: 'drop', stage: 'data' } : accept));
     const { h, c } = await setup([{ server: a, perMinute: 60 }], 5);
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).uncertain === 5, 60 * MIN);
+    await runFor(h, 60 * MIN);
+    expect(deliveries(a).size).toBe(0);
+    expect(h.engine.store.recipients.counts(c.id)).toMatchObject({ uncertain: 5, queued: 0, sent: 0 });
+    const paused = h.engine.store.campaigns.get(c.id)!;
+    expect(paused.status).toBe('paused');
+    expect(paused.pausedReason).toMatch(/unknown outcome/);
+    // The user decides to resend: each is delivered exactly once, with its original Message-ID.
+    const ids = h.engine.store.recipients.list(c.id, { offset: 0, limit: 10 }).rows.map((r) => r.messageId);
+    expect(await h.call('campaigns.resendUncertain', { id: c.id })).toEqual({ count: 5 });
     await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 5, 60 * MIN);
     const got = deliveries(a);
     expect(got.size).toBe(5);
     expect([...got.values()].every((n) => n === 1)).toBe(true);
-    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 10 }).rows;
-    expect(rows.every((r) => r.attempts === 2)).toBe(true);
+    expect(a.received.map((r) => r.messageId).sort()).toEqual([...ids].sort());
   });
 
-  it('transient failures stop after the campaign’s max attempts', async () => {
-    const a = await server(() => ({
-      kind: 'reply',
-      stage: 'data',
-      code: 451,
-      message: '4.3.0 Temporary local problem',
-    }));
-    // 451 with 4.3.0 reads as transient trouble, not throttling, only if the classifier says so;
-    // either way nothing may be lost: the row ends failed or still queued, never silently dropped.
-    const { h, c } = await setup([{ server: a, perMinute: 60 }], 1, { maxAttempts: 3 });
+  it('a server that cannot be reached is retried with backoff, then fails after the max attempts', async () => {
+    const gone = await server(() => accept);
+    const port = gone.port;
+    await gone.close();
+    servers.splice(servers.indexOf(gone), 1);
+    const h = await startEngine();
+    harnesses.push(h);
+    const acc = await h.call('accounts.addSmtp', {
+      label: 'Nowhere',
+      fromName: 'Faults',
+      fromAddress: 'nowhere@example.test',
+      preset: 'custom',
+      smtp: { host: '127.0.0.1', port, security: 'none', username: null, timeoutMs: 2_000 },
+      password: null,
+      limits: limits({ perMinute: 60, maxConcurrent: 1 }),
+      verify: false,
+    });
+    const c = await h.call('campaigns.create', {
+      name: 'unreachable',
+      pool: [acc.id],
+      retry: { maxAttempts: 3, baseDelayMs: MIN, maxDelayMs: 10 * MIN },
+    });
+    addRecipients(h, c.id, ['lost@example.test']);
+    await h.call('campaigns.start', { id: c.id });
+    const clock = h.clock as ManualClock;
+    const t0 = clock.now();
     await runUntil(h, () => h.engine.store.recipients.counts(c.id).failed === 1, 6 * 60 * MIN);
-    const counts = h.engine.store.recipients.counts(c.id);
-    expect(counts.failed + counts.queued).toBe(1);
+    const row = h.engine.store.recipients.list(c.id, { offset: 0, limit: 1 }).rows[0]!;
+    expect(row).toMatchObject({ state: 'failed', attempts: 3, errorClass: 'transient' });
+    expect(row.lastError).toMatch(/gave up after 3 attempts/);
+    // Two backoff waits of at least half the growing delay each (equal jitter): 30 s + 60 s.
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(90_000);
   });
 
   it.each([

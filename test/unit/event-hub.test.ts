@@ -93,4 +93,17 @@ describe('EventHub', () => {
     hub.flushAll();
     expect(got.map((g) => (g.payload as CampaignProgress).counts.sent)).toEqual([1, 2]);
   });
+
+  it('keys change notices by id, so a burst of changes to several campaigns reaches every one', () => {
+    const clock = new ManualClock();
+    const hub = new EventHub(clock, 250);
+    const got = recorder(hub);
+    hub.emit('campaigns.changed', { campaignId: 1 });
+    hub.emit('campaigns.changed', { campaignId: 2 });
+    hub.emit('campaigns.changed', { campaignId: 3 });
+    hub.emit('campaigns.changed', { campaignId: 2 });
+    clock.advance(300);
+    const ids = got.map((g) => (g.payload as { campaignId: number }).campaignId);
+    expect(new Set(ids)).toEqual(new Set([1, 2, 3]));
+  });
 });

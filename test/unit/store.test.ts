@@ -243,11 +243,36 @@ describe('hot-path queries use their indexes', () => {
     ],
     ['sent rate', 'SELECT count(*) FROM recipients WHERE campaign_id = 1 AND sent_at >= 5', /recipients_sent_at/],
     ['suppression lookup', "SELECT 1 FROM suppressions WHERE address_key = 'a'", /USING PRIMARY KEY/],
+    [
+      'failures grouped by reason',
+      "SELECT error_class, last_error, count(*) FROM recipients WHERE campaign_id = 1 AND state = 'failed' GROUP BY error_class, last_error",
+      /USING COVERING INDEX recipients_failures/,
+    ],
   ])('%s', (_name, sql, expected) => {
     const store = freshStore();
     seed(store);
     const detail = plan(store, sql);
     expect(detail).toMatch(expected);
     expect(detail).not.toMatch(/SCAN recipients(?! USING)/);
+  });
+});
+
+describe('upgrading an existing database', () => {
+  it('brings a version-1 file with data to the latest version, keeping every row', () => {
+    const file = path.join(tmpDir(), DB_FILE);
+    const v1 = openDatabase(file, migrations.slice(0, 1));
+    const store = createStore(v1);
+    const { campaign, now } = seed(store);
+    store.recipients.insertMany(
+      campaign.id,
+      [{ address: 'a@x.test', addressKey: 'a@x.test', fields: { n: '1' } }],
+      now,
+    );
+    store.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT address FROM recipients').all()).toEqual([{ address: 'a@x.test' }]);
+    expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'recipients_failures'").get()).toBeTruthy();
+    db.close();
   });
 });

@@ -8,7 +8,7 @@ import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { registerSecret } from '../log';
 import { accountSecretKey } from '../secrets/secret-store';
-import { defaultLimits, findPreset, isConsumerGmail, SMTP_PRESETS } from '../transports/presets';
+import { defaultLimits, findPreset, isConsumerGmail, providerCeiling, SMTP_PRESETS } from '../transports/presets';
 import { createSmtpTransport } from '../transports/smtp';
 import { describeFailure, type Transport, TransportError } from '../transports/transport';
 
@@ -32,8 +32,20 @@ type LimitsPatch = NonNullable<ParsedInput<'accounts.addSmtp'>['limits']>;
 const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-function mergeLimits(base: Limits, patch: LimitsPatch | undefined): Limits {
+function mergeLimits(
+  base: Limits,
+  patch: LimitsPatch | undefined,
+  account: Parameters<typeof providerCeiling>[0],
+): Limits {
   const next: Limits = { ...base, ...defined(patch ?? {}) };
+  const ceiling = providerCeiling(account);
+  if (ceiling && (next.perMinute > ceiling.perMinute || next.perDay > ceiling.perDay)) {
+    throw new AppError(
+      'invalid_input',
+      `${ceiling.provider} must stay at or below ${ceiling.perMinute} per minute and ${ceiling.perDay} per 24 hours: ` +
+        'going over blocks its sending for up to a day. Lower the limits.',
+    );
+  }
   if (next.minGapMs > next.maxGapMs) {
     throw new AppError(
       'invalid_input',
@@ -79,6 +91,7 @@ export function explainTransportFailure(err: unknown, where: string): AppError {
       return new AppError('network', `${where} answered “${f.response}”. Check the host, port and security setting.`);
     }
     case 'network':
+    case 'interrupted':
       return new AppError(
         'network',
         `${where} could not be reached (${describeFailure(f)}). Check the host, port and security setting.`,
@@ -153,7 +166,11 @@ export function accountHandlers(
         );
       }
       const workspace = input.preset === 'gmail' && !isConsumerGmail(input.fromAddress);
-      const limits = mergeLimits(defaultLimits('smtp', { preset: input.preset, workspace }), input.limits);
+      const limits = mergeLimits(defaultLimits('smtp', { preset: input.preset, workspace }), input.limits, {
+        kind: 'smtp',
+        fromAddress: input.fromAddress,
+        preset: input.preset,
+      });
       checkCredentials(input.smtp, input.password);
       if (input.smtp.username !== null && !input.password) {
         throw new AppError('invalid_input', `Enter the password (or app password) for ${input.smtp.username}.`);
@@ -195,7 +212,13 @@ export function accountHandlers(
         throw new AppError('invalid_input', `${what} has no server settings or password to change.`);
       }
       registerSecret(input.password);
-      const limits = input.limits ? mergeLimits(a.limits, input.limits) : undefined;
+      const limits = input.limits
+        ? mergeLimits(a.limits, input.limits, {
+            kind: a.kind,
+            fromAddress: input.fromAddress ?? a.fromAddress,
+            ...(a.kind === 'smtp' ? { preset: a.preset } : {}),
+          })
+        : undefined;
       let smtp: SmtpSettings | undefined;
       if (a.kind === 'smtp') {
         smtp = input.smtp ? { ...a.smtp, ...defined(input.smtp) } : undefined;

@@ -159,7 +159,7 @@ export function campaignHandlers(
       const c = get(id);
       if (c.status !== 'sending') throw new AppError('conflict', 'Only a sending campaign can be paused.');
       ctx.activity('info', `Campaign “${c.name}” paused.`, { campaignId: id });
-      return setStatus(c, 'paused', 'Paused by you');
+      return setStatus(c, 'paused');
     },
 
     'campaigns.resume': ({ id }) => {
@@ -184,6 +184,8 @@ export function campaignHandlers(
 
     'campaigns.resendUncertain': async ({ id }) => {
       const c = get(id);
+      if (c.status === 'cancelled')
+        throw new AppError('conflict', 'The campaign was cancelled; nothing more is sent for it.');
       const count = await inChunks(() => store.recipients.moveChunk(id, 'uncertain', 'queued', clock.now()));
       reopen(c, count, 'queued again for sending');
       return { count };
@@ -215,7 +217,7 @@ export function campaignHandlers(
   function reopen(c: Campaign, count: number, what: string) {
     if (count === 0) return;
     ctx.activity('info', `${count} recipient(s) of “${c.name}” ${what}.`, { campaignId: c.id });
-    const autoPaused = c.status === 'paused' && c.pausedReason !== 'Paused by you';
+    const autoPaused = c.status === 'paused' && c.pausedReason !== null;
     if (c.status === 'done' || autoPaused) store.campaigns.setStatus(c.id, 'sending', null, clock.now());
     changed(c.id);
     ctx.wake();

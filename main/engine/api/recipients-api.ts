@@ -7,12 +7,13 @@ import type { SuppressionReason } from '../../../shared/domain';
 import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
-import { toCsv } from '../exports/csv';
+import { toCsvPaged } from '../exports/csv';
 import { parseAddress } from '../recipients/address';
 import { openFileSource, readCsv, readHead, sniffCsv } from '../recipients/csv-reader';
 import { guessEmailColumn, uniqueLabels } from '../recipients/detect';
 import type { Importer } from '../recipients/importer';
 import { inChunks } from './bulk';
+import { allowedSource } from './file-source';
 
 type RecipientHandlerNames =
   | 'recipients.list'
@@ -36,7 +37,7 @@ export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick
       if (!store.campaigns.get(campaignId)) throw notFound('The campaign');
       return store.recipients.list(campaignId, { state, search, offset, limit });
     },
-    'recipients.importPreview': ({ campaignId, source }) => importer.preview(campaignId, source),
+    'recipients.importPreview': ({ campaignId, source }) => importer.preview(campaignId, allowedSource(ctx, source)),
     'recipients.importCommit': ({ importId, emailColumn, fieldColumns }) =>
       importer.commit(importId, emailColumn, fieldColumns),
     'recipients.exportRejected': ({ importId }) => importer.rejectedCsv(importId),
@@ -69,15 +70,15 @@ export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick
       });
       return { removed: store.suppressions.remove(keys) };
     },
-    'suppressions.import': ({ source, reason }) => importSuppressions(ctx, source, reason),
-    'suppressions.export': () => {
+    'suppressions.import': ({ source, reason }) => importSuppressions(ctx, allowedSource(ctx, source), reason),
+    'suppressions.export': async () => {
       const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);
-      const rows = function* () {
+      const pages = function* () {
         for (const page of store.suppressions.iterate()) {
-          for (const s of page) yield [s.address, s.reason, s.source, new Date(s.createdAt).toISOString()];
+          yield page.map((s) => [s.address, s.reason, s.source, new Date(s.createdAt).toISOString()]);
         }
       };
-      const content = toCsv(['address', 'reason', 'source', 'added'], rows());
+      const content = await toCsvPaged(['address', 'reason', 'source', 'added'], pages());
       return { filename: `suppressions-${day}.csv`, contentType: 'text/csv', content };
     },
   };

@@ -4,11 +4,12 @@ import type { Campaign, Recipient } from '../../../shared/domain';
 import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
-import { toCsv } from '../exports/csv';
+import { toCsvPaged } from '../exports/csv';
 import { MAX_ATTACHMENTS_BYTES, removeAttachment, storeAttachment } from '../messages/attachments';
 import { personalise } from '../messages/personalise';
 import { compileTemplate, validateTemplate } from '../messages/template';
 import { unsubscribeHeaders } from '../messages/unsubscribe';
+import { allowedSource } from './file-source';
 
 type TemplateHandlerNames =
   | 'templates.validate'
@@ -71,14 +72,22 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
       : { name: source.upload.name, bytes: Buffer.from(source.upload.base64, 'base64') };
 
   return {
-    'templates.validate': ({ campaignId, template }) => {
+    'templates.validate': async ({ campaignId, template }) => {
       const c = get(campaignId);
-      return validateTemplate(
-        template ?? c.template,
-        c.fields.map((f) => f.key),
-        mergeFieldsOf(store.recipients.iterate(c.id)),
-        c.unsubscribe.urlTemplate,
-      );
+      const t = template ?? c.template;
+      const known = c.fields.map((f) => f.key);
+      const report = validateTemplate(t, known, [], c.unsubscribe.urlTemplate);
+      // The dry render goes a page of recipients at a time, yielding between pages, so a large
+      // campaign does not hold the main thread while the user types.
+      const empty = new Map<string, number>();
+      for (const page of store.recipients.iterate(c.id, 2_000)) {
+        const part = validateTemplate(t, known, mergeFieldsOf([page]), c.unsubscribe.urlTemplate);
+        report.checkedRecipients += part.checkedRecipients;
+        for (const e of part.emptyFields) empty.set(e.field, (empty.get(e.field) ?? 0) + e.recipients);
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      report.emptyFields = known.filter((k) => empty.has(k)).map((field) => ({ field, recipients: empty.get(field)! }));
+      return report;
     },
 
     'templates.preview': ({ campaignId, recipientId, template }) => {
@@ -108,7 +117,7 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
 
     'attachments.add': async ({ campaignId, source }) => {
       const c = editable(get(campaignId));
-      const ref = await storeAttachment(ctx.dataDir, c.id, fileOf(source), c.attachments);
+      const ref = await storeAttachment(ctx.dataDir, c.id, fileOf(allowedSource(ctx, source)), c.attachments);
       // Re-read after the copy: another change may have landed while the file was written.
       let latest: Campaign;
       try {
@@ -144,7 +153,7 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
       return { removed: true };
     },
 
-    'campaigns.exportResults': ({ id }) => {
+    'campaigns.exportResults': async ({ id }) => {
       const c = get(id);
       const labels = new Map<number, string>();
       const accountLabel = (accountId: number | null): string => {
@@ -158,22 +167,21 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
       };
       const keys = c.fields.map((f) => f.key);
       const header = ['address', ...c.fields.map((f) => f.label), 'state', 'account', 'sent_at', 'message_id', 'error'];
-      function* rows(): Generator<string[]> {
+      function* pages(): Generator<string[][]> {
         for (const page of store.recipients.iterate(c.id)) {
-          for (const r of page) {
-            yield [
-              r.address,
-              ...keys.map((k) => r.fields[k] ?? ''),
-              r.state,
-              accountLabel(r.accountId),
-              r.sentAt === null ? '' : new Date(r.sentAt).toISOString(),
-              r.messageId ?? '',
-              r.lastError ?? '',
-            ];
-          }
+          yield page.map((r) => [
+            r.address,
+            ...keys.map((k) => r.fields[k] ?? ''),
+            r.state,
+            accountLabel(r.accountId),
+            r.sentAt === null ? '' : new Date(r.sentAt).toISOString(),
+            r.messageId ?? '',
+            r.lastError ?? '',
+          ]);
         }
       }
-      return { filename: csvFileName(c.name), contentType: 'text/csv; charset=utf-8', content: toCsv(header, rows()) };
+      const content = await toCsvPaged(header, pages());
+      return { filename: csvFileName(c.name), contentType: 'text/csv; charset=utf-8', content };
     },
   };
 }

@@ -20,9 +20,16 @@ const line = (cells: string[]) => cells.map((c) => quote(neutraliseCell(c))).joi
 /** One formula-safe CSV line with its CRLF, for files written a chunk at a time. */
 export const csvLine = (cells: string[]): string => `${line(cells)}\r\n`;
 
-/** RFC 4180 CSV (CRLF, quotes doubled) with a UTF-8 BOM for Excel. Cells starting with = + - @ (also tab or CR) are neutralised by prefixing a single quote. */
-export function toCsv(header: string[], rows: Iterable<string[]>): string {
+/**
+ * RFC 4180 CSV (CRLF, quotes doubled) with a UTF-8 BOM for Excel, formula-safe cells. Built a page
+ * of rows at a time, yielding to the event loop between pages, so a large export never holds the
+ * thread the sender and the window share.
+ */
+export async function toCsvPaged(header: string[], pages: Iterable<string[][]>): Promise<string> {
   const out: string[] = [line(header)];
-  for (const r of rows) out.push(line(r));
+  for (const page of pages) {
+    for (const r of page) out.push(line(r));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   return `${BOM}${out.join('\r\n')}\r\n`;
 }

@@ -124,6 +124,17 @@ export class LoopbackAuthFlow {
       res.end('Not found');
       return;
     }
+    // An answer without this attempt's state is not ours (a stray or forged request): refuse it
+    // and keep listening, so it cannot knock out the user's real sign-in.
+    if (url.searchParams.get('state') !== this.state) {
+      answerBrowser(
+        res,
+        failed(
+          'The browser returned a sign-in answer that does not belong to this Connect attempt (state mismatch), so it was ignored.',
+        ),
+      );
+      return;
+    }
     // Exactly one callback: whatever it says, the listener stops accepting connections now.
     this.claimed = true;
     this.browser = res;
@@ -132,11 +143,6 @@ export class LoopbackAuthFlow {
   }
 
   private async answer(params: URLSearchParams): Promise<ConnectOutcome> {
-    if (params.get('state') !== this.state) {
-      return failed(
-        'The browser returned a sign-in answer that does not belong to this Connect attempt (state mismatch), so it was ignored. Click Connect again.',
-      );
-    }
     const error = params.get('error');
     if (error === 'access_denied') {
       return failed(
@@ -309,6 +315,7 @@ function connectErrorMessage(f: TransportFailure): string {
       }
       return `Google refused the sign-in (${f.error}${f.description ? `: ${f.description}` : ''}). Click Connect again.`;
     case 'network':
+    case 'interrupted':
       return `Google could not be reached (${f.code ?? f.message}). Check the internet connection and click Connect again.`;
     case 'http':
       return `Google answered ${f.status} ${f.message}. Click Connect again in a moment.`;

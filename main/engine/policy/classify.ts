@@ -114,7 +114,10 @@ const SMTP_RULES: readonly Rule<SmtpFacts>[] = [
   },
   // A temporary problem with one mailbox (full, disabled for now) says nothing about this account.
   { cls: 'transient', when: (f) => temporary(f) && (enh(f, 4, 1) || enh(f, 4, 2)) },
-  { cls: 'throttle', when: (f) => THROTTLE_WORDS.test(f.text) },
+  { cls: 'throttle', when: (f) => !permanent(f) && THROTTLE_WORDS.test(f.text) },
+  // A permanent answer that speaks of rates: a short throttle cooldown would requeue it forever,
+  // failing it would burn through the list. Rest the account as for a spent quota.
+  { cls: 'quota', when: (f) => THROTTLE_WORDS.test(f.text) },
   { cls: 'message', when: (f) => f.code === 552 || enh(f, 5, 3, 4) || (f.code === 554 && enh(f, 5, 7)) },
   { cls: 'throttle', when: (f) => temporary(f) && enh(f, 4, 7) },
   { cls: 'throttle', when: (f) => temporary(f) && f.code !== null && THROTTLE_CODES.has(f.code) },
@@ -244,6 +247,15 @@ export function classify(f: TransportFailure, now: number): Classified {
         cls: 'transient',
         retryAt: null,
         message: `Could not reach the mail server; it will be retried (${detail})`,
+      };
+    }
+    case 'interrupted': {
+      // The sender records these as uncertain before asking here; the class is for the record.
+      const detail = clip(f.code ? `${f.code}: ${f.message}` : f.message);
+      return {
+        cls: 'transient',
+        retryAt: null,
+        message: `The connection broke while the message was being handed over; it may have been delivered (${detail})`,
       };
     }
     case 'config':

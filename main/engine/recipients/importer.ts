@@ -178,8 +178,8 @@ export class Importer {
           `${report.suppressed} suppressed, ${report.invalid} invalid)`,
         { campaignId: p.campaignId },
       );
+      if (report.added > 0) this.settleCampaign(p.campaignId);
       this.ctx.hub.emit('campaigns.changed', { campaignId: p.campaignId });
-      if (report.added > 0) this.ctx.wake();
       return report;
     } catch (err) {
       p.state = 'ready';
@@ -329,6 +329,20 @@ export class Importer {
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------
+
+  /**
+   * The campaign may have finished or been cancelled while the file was read: new rows must not
+   * sit queued under a campaign that says it is done, nor be sent for one that was cancelled.
+   */
+  private settleCampaign(campaignId: number) {
+    const { store, clock } = this.ctx;
+    const c = store.campaigns.get(campaignId);
+    if (c?.status === 'done') store.campaigns.setStatus(campaignId, 'sending', null, clock.now());
+    if (c?.status === 'cancelled') {
+      while (store.recipients.moveChunk(campaignId, 'queued', 'skipped', clock.now()) > 0);
+    }
+    this.ctx.wake();
+  }
 
   private openCampaign(campaignId: number) {
     const c = this.ctx.store.campaigns.get(campaignId);

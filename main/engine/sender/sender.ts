@@ -7,6 +7,7 @@
 // `sending`, which the next start turns into `uncertain` — never resent silently.
 import type { Account, Campaign, WaitReason } from '../../../shared/domain';
 import type { EngineContext } from '../context';
+import { AppError } from '../errors';
 import { newMessageId } from '../messages/build';
 import { QUOTA_COOLDOWN_MS, retryDelay, throttleCooldown } from '../policy/backoff';
 import { type Classified, classify } from '../policy/classify';
@@ -14,7 +15,7 @@ import { type Candidate, pickAccount, type RotationState } from '../policy/rotat
 import { headroom, nextSendAt, pickGap } from '../policy/throttle';
 import { windowState } from '../policy/window';
 import type { Claimed } from '../store/recipients';
-import { type OutgoingMessage, type Transport, TransportError, type TransportFailure } from '../transports/transport';
+import { type OutgoingMessage, type Transport, TransportError } from '../transports/transport';
 import { AccountUsageBook } from './account-usage';
 
 export interface SenderDeps {
@@ -220,9 +221,15 @@ export class Sender {
       store.accounts.clearStrikes(account.id);
       this.permanentStreak.set(campaign.id, 0);
     } catch (err) {
-      const failure = toFailure(err);
-      const verdict = classify(failure, clock.now());
-      refund = this.recordFailure(claimed, campaign, account, verdict);
+      const now = clock.now();
+      if (err instanceof TransportError && err.failure.source === 'interrupted') {
+        // It may have been delivered: never retried behind the user's back.
+        const message = classify(err.failure, now).message;
+        store.recipients.markUncertain(claimed.id, { now, error: message });
+        this.ctx.activity('warn', `${claimed.address}: ${message}`, { campaignId: campaign.id, accountId: account.id });
+      } else {
+        refund = this.recordFailure(claimed, campaign, account, verdictOf(err, now));
+      }
     } finally {
       this.usage.recordDone(account.id, claimedAt, refund);
     }
@@ -404,8 +411,14 @@ function describeBlock(blockers: Blocker[]): string {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const iso = (t: number) => new Date(t).toISOString();
 
-function toFailure(err: unknown): TransportFailure {
-  if (err instanceof TransportError) return err.failure;
-  // Not a transport answer (e.g. a render bug): retried, bounded by the campaign's max attempts.
-  return { source: 'network', code: null, message: err instanceof Error ? err.message : String(err) };
+function verdictOf(err: unknown, now: number): Classified {
+  if (err instanceof TransportError) return classify(err.failure, now);
+  if (err instanceof AppError) {
+    // A locked keychain is the account's problem (rest it, ask the user); anything else that
+    // stops the message being built (a missing attachment, a bad unsubscribe URL) is the message's.
+    if (err.code === 'keychain_unavailable') return classify({ source: 'config', message: err.message }, now);
+    return { cls: 'message', retryAt: null, message: `The message could not be built: ${err.message}` };
+  }
+  // An unexpected error before the wire (a bug): retried, bounded by the campaign's max attempts.
+  return classify({ source: 'network', code: null, message: err instanceof Error ? err.message : String(err) }, now);
 }

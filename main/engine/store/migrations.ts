@@ -124,6 +124,13 @@ CREATE TABLE settings (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: 'index for failures grouped by reason',
+    // The dashboard groups failed rows by class and message several times a second; without this
+    // index a campaign with 100k failures costs ~50 ms a refresh.
+    sql: `CREATE INDEX recipients_failures ON recipients (campaign_id, state, error_class, last_error);`,
+  },
 ];
 
 /** Throws if versions are not 1, 2, 3 … in order: a misnumbered file must never ship. */

@@ -76,6 +76,11 @@ export function recipientsRepo(db: Db) {
        message_id = coalesce(message_id, ?), updated_at = ?
      WHERE id = ? AND state = 'queued'`,
   );
+  const isSuppressed = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM suppressions WHERE address_key = ?');
+  const skipOne = db.prepare(
+    `UPDATE recipients SET state = 'skipped', last_error = 'Address is on the suppression list', updated_at = ?
+     WHERE id = ? AND state = 'queued'`,
+  );
   const messageIdOf = db.prepare<[number], { message_id: string }>('SELECT message_id FROM recipients WHERE id = ?');
   const insertLedger = db.prepare(
     'INSERT INTO send_ledger (account_id, campaign_id, recipient_id, at) VALUES (?, ?, ?, ?)',
@@ -196,8 +201,14 @@ export function recipientsRepo(db: Db) {
       newMessageId: () => string,
     ): Claimed | null {
       return db.transaction((): Claimed | null => {
-        const r = nextDue.get(campaignId, now);
-        if (!r) return null;
+        let r = nextDue.get(campaignId, now);
+        // An address suppressed since it was queued (a bounce elsewhere, an unsubscribe) is skipped here,
+        // at the last moment, so no path around the list exists.
+        for (let n = 0; r && isSuppressed.get(r.address_key) && n < 1_000; n++) {
+          skipOne.run(now, r.id);
+          r = nextDue.get(campaignId, now);
+        }
+        if (!r || isSuppressed.get(r.address_key)) return null;
         if (lease.run(now + leaseMs, accountId, newMessageId(), now, r.id).changes !== 1) return null;
         insertLedger.run(accountId, campaignId, r.id, now);
         return {
@@ -242,6 +253,13 @@ export function recipientsRepo(db: Db) {
         `UPDATE recipients SET state = 'failed', attempts = attempts + 1, lease_until = NULL, last_error = ?,
            error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
       ).run(o.error, o.errorClass, o.now, id);
+    },
+    /** The connection broke mid-handover: the outcome is unknown, so the user decides. */
+    markUncertain(id: number, o: { now: number; error: string }): void {
+      db.prepare(
+        `UPDATE recipients SET state = 'uncertain', attempts = attempts + 1, lease_until = NULL, last_error = ?,
+           error_class = 'transient', updated_at = ? WHERE id = ? AND state = 'sending'`,
+      ).run(o.error, o.now, id);
     },
     /** After a crash: whatever was on the wire has an unknown outcome. Never resent silently. */
     sendingToUncertain(now: number): number {

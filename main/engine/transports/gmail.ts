@@ -24,6 +24,16 @@ interface Session {
   saving: Promise<void>;
 }
 
+/** Network errors that mean the request never reached Google. */
+const NEVER_CONNECTED = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
+
 export function createGmailTransport(deps: GmailTransportDeps): Transport {
   let session: Promise<Session> | null = null;
   const api = gmail({ version: 'v1', rootUrl: deps.endpoints.gmailRootUrl });
@@ -102,12 +112,21 @@ export function createGmailTransport(deps: GmailTransportDeps): Transport {
   }
 
   async function post(message: OutgoingMessage, token: string): Promise<SendReceipt> {
-    const res = await api.users.messages.send(
-      { userId: 'me', requestBody: { raw: message.raw.toString('base64url') } },
-      // Never retried blindly: a lost answer could mean the message went out.
-      { headers: { authorization: `Bearer ${token}` }, retry: false, timeout: GOOGLE_TIMEOUT_MS },
-    );
-    return { response: res.data.id ? `Gmail message ${res.data.id}` : `HTTP ${res.status}` };
+    try {
+      const res = await api.users.messages.send(
+        { userId: 'me', requestBody: { raw: message.raw.toString('base64url') } },
+        // Never retried blindly: a lost answer could mean the message went out.
+        { headers: { authorization: `Bearer ${token}` }, retry: false, timeout: GOOGLE_TIMEOUT_MS },
+      );
+      return { response: res.data.id ? `Gmail message ${res.data.id}` : `HTTP ${res.status}` };
+    } catch (err) {
+      // No answer after the request went out (reset, timeout): Google may have sent it.
+      const f = googleFailure(err);
+      if (f.source === 'network' && !NEVER_CONNECTED.has(f.code ?? '')) {
+        throw new TransportError({ source: 'interrupted', code: f.code, message: f.message });
+      }
+      throw err;
+    }
   }
 
   return {

@@ -185,3 +185,19 @@ export function isConsumerGmail(address: string): boolean {
       .toLowerCase(),
   );
 }
+
+/**
+ * Hard ceilings a user may not edit past: going over Gmail's caps blocks the account for up to a
+ * day, and the Gmail API quota allows at most about 60 sends a minute (we never plan above 50).
+ */
+export function providerCeiling(account: {
+  kind: AccountKind;
+  fromAddress: string;
+  preset?: string;
+}): { perMinute: number; perDay: number; provider: string } | null {
+  const gmailLike = account.kind === 'gmail' || (account.kind === 'smtp' && account.preset === 'gmail');
+  if (!gmailLike) return null;
+  return isConsumerGmail(account.fromAddress)
+    ? { perMinute: 50, perDay: 500, provider: 'A consumer Gmail account' }
+    : { perMinute: 50, perDay: 2_000, provider: 'A Google Workspace account' };
+}

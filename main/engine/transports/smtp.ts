@@ -1,11 +1,10 @@
-// SMTP through nodemailer. The prebuilt message goes out byte for byte (`raw`), so SMTP and Gmail
-// send the same thing. Retries belong to the sender's ledger; the pool only gets one retry of its
-// own, for a kept-open connection the server closed before any byte of the message went out
-// (nodemailer requeues only then), which is never a duplicate.
-import nodemailer from 'nodemailer';
-import type { SMTPPoolOptions } from 'nodemailer/lib/smtp-pool';
+// SMTP through nodemailer's SMTPConnection. The prebuilt message goes out byte for byte, so SMTP
+// and Gmail send the same thing. Retries belong to the sender's ledger; the pool (smtp-pool.ts)
+// only retries a kept-open session the server closed before any byte of the message went out.
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../../shared/domain';
 import { redact, registerSecret } from '../log';
+import { SendFailure, SmtpSessionPool } from './smtp-pool';
 import { type SendReceipt, type Transport, TransportError, type TransportFailure } from './transport';
 
 export interface SmtpTransportOptions {
@@ -78,7 +77,7 @@ export function smtpFailure(err: unknown): TransportFailure {
   return { source: 'network', code: null, message };
 }
 
-function transportOptions(s: SmtpSettings, password: string | null, opts: SmtpTransportOptions): SMTPPoolOptions {
+function connectionOptions(s: SmtpSettings, opts: SmtpTransportOptions): SMTPConnection.Options {
   return {
     host: s.host,
     port: s.port,
@@ -86,20 +85,25 @@ function transportOptions(s: SmtpSettings, password: string | null, opts: SmtpTr
     requireTLS: s.security === 'starttls',
     // A relay on the local network: plain SMTP, even if it offers STARTTLS with a bad certificate.
     ignoreTLS: s.security === 'none',
-    auth: s.username === null ? undefined : { user: s.username, pass: password ?? '' },
     connectionTimeout: s.timeoutMs,
     greetingTimeout: s.timeoutMs,
     socketTimeout: s.timeoutMs,
     dnsTimeout: s.timeoutMs,
     tls: opts.acceptSelfSignedCertificate ? { rejectUnauthorized: false } : undefined,
-    pool: opts.pool ?? true,
-    maxConnections: opts.maxConnections ?? 2,
-    maxMessages: 100,
-    maxRequeues: 1,
     logger: false,
-    disableFileAccess: true,
-    disableUrlAccess: true,
   };
+}
+
+/**
+ * What a failed send means. A connection that broke after the body had started to go out may
+ * have delivered the message: that is `interrupted`, which the sender records as uncertain
+ * instead of retrying.
+ */
+export function sendFailure(err: unknown): TransportFailure {
+  const bodyStarted = err instanceof SendFailure && err.bodyStarted;
+  const f = smtpFailure(err instanceof SendFailure ? err.cause : err);
+  if (bodyStarted && f.source === 'network') return { source: 'interrupted', code: f.code, message: f.message };
+  return f;
 }
 
 export function createSmtpTransport(
@@ -108,35 +112,30 @@ export function createSmtpTransport(
   opts: SmtpTransportOptions = {},
 ): Transport {
   registerSecret(password);
-  const options = transportOptions(s, password, opts);
-  const transporter = options.pool
-    ? nodemailer.createTransport({ ...options, pool: true })
-    : nodemailer.createTransport({ ...options, pool: false });
-  let closed = false;
+  const pool = new SmtpSessionPool({
+    connection: connectionOptions(s, opts),
+    auth: s.username === null ? null : { user: s.username, pass: password ?? '' },
+    maxConnections: opts.maxConnections ?? 2,
+    maxMessages: 100,
+    keepAlive: opts.pool ?? true,
+    idleMs: 60_000,
+  });
 
   return {
     async send(message): Promise<SendReceipt> {
-      if (closed) throw new TransportError({ source: 'config', message: 'The SMTP connection was closed.' });
       try {
-        const info = await transporter.sendMail({
-          envelope: { from: message.envelope.from, to: message.envelope.to },
-          raw: message.raw,
-        });
-        return { response: String(info.response ?? '250 OK') };
+        return await pool.send({ from: message.envelope.from, to: message.envelope.to }, message.raw);
       } catch (err) {
-        throw new TransportError(smtpFailure(err));
+        throw new TransportError(sendFailure(err));
       }
     },
     async verify(): Promise<void> {
       try {
-        await transporter.verify();
+        await pool.verify();
       } catch (err) {
         throw new TransportError(smtpFailure(err));
       }
     },
-    async close(): Promise<void> {
-      closed = true;
-      transporter.close();
-    },
+    close: () => pool.close(),
   };
 }

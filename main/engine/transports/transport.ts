@@ -22,6 +22,8 @@ export type TransportFailure =
   | { source: 'http'; status: number; reason: string | null; message: string; retryAfter: string | null }
   | { source: 'oauth'; error: string; description: string | null }
   | { source: 'network'; code: string | null; message: string }
+  /** The connection broke after the message had started to go out: it may have been delivered. */
+  | { source: 'interrupted'; code: string | null; message: string }
   | { source: 'config'; message: string };
 
 export class TransportError extends Error {
@@ -40,6 +42,7 @@ export function describeFailure(f: TransportFailure): string {
     case 'oauth':
       return f.description ? `${f.error}: ${f.description}` : f.error;
     case 'network':
+    case 'interrupted':
       return f.code ? `${f.code}: ${f.message}` : f.message;
     case 'config':
       return f.message;
