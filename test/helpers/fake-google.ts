@@ -21,7 +21,15 @@ export interface FakeGoogleOptions {
   accessTokenTtlSec?: number;
 }
 
-export type SendFailure = 'rateLimit' | 'mailLimit' | 'dailyLimit' | 'invalidTo' | 'serverError' | 'unauthorized';
+export type SendFailure =
+  | 'rateLimit'
+  | 'mailLimit'
+  | 'dailyLimit'
+  | 'invalidTo'
+  | 'serverError'
+  | 'unauthorized'
+  /** Google sends the message, then the connection breaks before the answer arrives. */
+  | 'lostAnswer';
 
 /** One-shot behaviours, used in order per endpoint. */
 export type ScriptStep =
@@ -304,7 +312,8 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
       return json(403, googleError(403, 'PERMISSION_DENIED', `Delegation denied for ${who.email}`, 'forbidden'));
     }
     const step = sendSteps.shift();
-    if (step) {
+    const loseAnswer = step?.send === 'lostAnswer';
+    if (step && !loseAnswer) {
       const retryAt = step.retryAt ?? new Date(Date.now() + 15 * 60_000).toISOString();
       const extra: Record<string, string> = step.retryAfter ? { 'retry-after': step.retryAfter } : {};
       switch (step.send) {
@@ -347,6 +356,8 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
             401,
             googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.', 'authError'),
           );
+        case 'lostAnswer':
+          break;
       }
     }
     let parsed: { raw?: unknown };
@@ -374,6 +385,10 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     if (problem) return json(400, googleError(400, 'INVALID_ARGUMENT', problem, 'invalidArgument'));
     const id = randomBytes(8).toString('hex');
     state.sent.push({ id, raw, email: who.email, accessToken: who.token });
+    if (loseAnswer) {
+      req.socket.destroy();
+      return;
+    }
     return json(200, { id, threadId: id, labelIds: ['SENT'] });
   }
 

@@ -126,4 +126,25 @@ describe('Gmail and SMTP in one pool', () => {
     }
     expect(h.engine.store.accounts.get(gmail.id)!.limits.perMinute).toBe(30);
   });
+
+  it('a Gmail answer lost after the send is uncertain, never resent by itself', async () => {
+    const { c, addresses } = await setup(4, 1);
+    fake.script({ send: 'lostAnswer' });
+    await h.call('campaigns.start', { id: c.id });
+    await runUntil(
+      h,
+      () => {
+        const n = h.engine.store.recipients.counts(c.id);
+        return n.queued === 0 && n.sending === 0;
+      },
+      60 * MIN,
+    );
+    const counts = h.engine.store.recipients.counts(c.id);
+    expect(counts).toMatchObject({ uncertain: 1, sent: 3 });
+    const uncertain = h.engine.store.recipients.list(c.id, { state: 'uncertain', offset: 0, limit: 1 }).rows[0]!;
+    expect(uncertain.lastError).toMatch(/may have been delivered/);
+    // Google did send it once; nobody sent it again.
+    expectEachOnce(addresses);
+    expect(h.engine.store.campaigns.get(c.id)!.status).toBe('paused');
+  });
 });
