@@ -9,7 +9,10 @@ import type { SecretStore } from '../../main/engine/secrets/secret-store';
 import type { RequestInput, RequestName, RequestOutput } from '../../shared/contract';
 import type { Limits } from '../../shared/domain';
 import { MemorySecrets } from './memory-secrets';
+import { seeded } from './prng';
 import { tmpDir } from './tmp';
+
+export { seeded };
 
 export interface Harness {
   engine: Engine;
@@ -94,18 +97,6 @@ async function advanceUntil(h: Harness, done: () => boolean, maxMs: number): Pro
     clock.advance(Math.max(0, next - clock.now()));
     await h.settle();
   }
-}
-
-/** A small deterministic PRNG (mulberry32) so gaps and jitter repeat run to run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export function limits(p: Partial<Limits> = {}): Limits {

@@ -10,20 +10,9 @@ import {
   usageCounts,
 } from '../../main/engine/policy/throttle';
 import type { Limits } from '../../shared/domain';
+import { seeded } from '../helpers/prng';
 
 const T = Date.UTC(2026, 0, 5, 9, 0, 0);
-
-/** mulberry32: a small seeded PRNG so every run simulates the same sends. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const limits = (over: Partial<Limits> = {}): Limits => ({
   perMinute: 3,

@@ -240,20 +240,17 @@ export class Sender {
     const { store, clock } = this.ctx;
     const now = clock.now();
     const refs = { campaignId: campaign.id, accountId: account.id };
+    // Refused before delivery: the row goes back with no attempt spent.
+    const giveBack = () =>
+      store.recipients.requeue(claimed.id, { at: now, now, spendAttempt: false, error: v.message, errorClass: v.cls });
     switch (v.cls) {
       case 'throttle':
       case 'quota': {
-        // The provider refused before delivery: the row goes back (no attempt spent), the account rests.
+        // The provider refused before delivery: the account rests.
         const throttled = v.cls === 'throttle';
         const until =
           v.retryAt ?? now + (throttled ? throttleCooldown(store.accounts.strikes(account.id)) : QUOTA_COOLDOWN_MS);
-        store.recipients.requeue(claimed.id, {
-          at: now,
-          now,
-          spendAttempt: false,
-          error: v.message,
-          errorClass: v.cls,
-        });
+        giveBack();
         store.accounts.coolDown(account.id, until, v.message, throttled);
         this.ctx.activity(
           'warn',
@@ -266,13 +263,7 @@ export class Sender {
         return true;
       }
       case 'auth': {
-        store.recipients.requeue(claimed.id, {
-          at: now,
-          now,
-          spendAttempt: false,
-          error: v.message,
-          errorClass: v.cls,
-        });
+        giveBack();
         if (store.accounts.get(account.id)?.status !== 'needs_reauth') {
           store.accounts.setStatus(account.id, 'needs_reauth', v.message);
           this.ctx.activity('error', `${account.label} needs to be reconnected: ${v.message}`, refs);
