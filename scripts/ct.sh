@@ -52,7 +52,7 @@ ensure_system_packages() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${need[*]} with apt-get …"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" dbus-user-session >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" dbus-user-session >/dev/null
   else
     echo "Missing system packages: ${need[*]}. Install them (e.g. sudo apt-get install ${need[*]}); until then those suites are skipped." >&2
   fi
