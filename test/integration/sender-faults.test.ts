@@ -221,6 +221,19 @@ describe('send path with injected SMTP faults', () => {
     expect(a.received.map((r) => r.messageId).sort()).toEqual([...ids].sort());
   });
 
+  it('“Mark as sent” closes uncertain rows without a send time and finishes the campaign', async () => {
+    const a = await server(() => ({ kind: 'drop', stage: 'data' }));
+    const { h, c } = await setup([{ server: a, perMinute: 60 }], 2);
+    await runUntil(h, () => h.engine.store.campaigns.get(c.id)!.status === 'paused', 30 * MIN);
+    expect(await h.call('campaigns.markUncertainSent', { id: c.id })).toEqual({ count: 2 });
+    await runUntil(h, () => h.engine.store.campaigns.get(c.id)!.status === 'done', 10 * MIN);
+    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 5 }).rows;
+    expect(rows.every((r) => r.state === 'sent' && r.sentAt === null)).toBe(true);
+    const p = await h.call('campaigns.progress', { id: c.id });
+    expect(p.ratePerMinute.last1).toBe(0);
+    expect(deliveries(a).size).toBe(0);
+  });
+
   it('a server that cannot be reached is retried with backoff, then fails after the max attempts', async () => {
     const gone = await server(() => accept);
     const port = gone.port;

@@ -194,7 +194,8 @@ export function campaignHandlers(
     'campaigns.markUncertainSent': async ({ id }) => {
       const c = get(id);
       const count = await inChunks(() =>
-        store.recipients.moveChunk(id, 'uncertain', 'sent', clock.now(), { markSentAt: true }),
+        // No send time: when (or whether) it arrived is unknown, and the send rate must not jump.
+        store.recipients.moveChunk(id, 'uncertain', 'sent', clock.now()),
       );
       reopen(c, count, 'marked as sent');
       return { count };

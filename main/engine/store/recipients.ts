@@ -280,20 +280,18 @@ export function recipientsRepo(db: Db) {
       from: RecipientState,
       to: RecipientState,
       now: number,
-      opts: { resetAttempts?: boolean; markSentAt?: boolean } = {},
+      opts: { resetAttempts?: boolean } = {},
     ): number {
       return db
         .prepare(
           `UPDATE recipients SET state = @to, next_attempt_at = 0, lease_until = NULL, updated_at = @now,
              attempts = CASE WHEN @reset THEN 0 ELSE attempts END,
-             sent_at = CASE WHEN @markSentAt THEN coalesce(sent_at, @now) ELSE sent_at END,
              last_error = CASE WHEN @to = 'queued' THEN NULL ELSE last_error END,
              error_class = CASE WHEN @to = 'queued' THEN NULL ELSE error_class END
            WHERE id IN (SELECT id FROM recipients INDEXED BY recipients_claim
                         WHERE campaign_id = @campaignId AND state = @from LIMIT ${BULK_CHUNK})`,
         )
-        .run({ to, from, now, campaignId, reset: opts.resetAttempts ? 1 : 0, markSentAt: opts.markSentAt ? 1 : 0 })
-        .changes;
+        .run({ to, from, now, campaignId, reset: opts.resetAttempts ? 1 : 0 }).changes;
     },
     /** Queued rows whose address is now suppressed become skipped, a chunk at a time. */
     skipSuppressedChunk(campaignId: number, now: number): number {
