@@ -129,6 +129,32 @@ describe('throttled sender with a manual clock', () => {
     expect(clock.now()).toBeGreaterThan(Date.UTC(2026, 0, 6, 8, 0));
     await h.close();
   });
+
+  it('estimates a later campaign behind the work queued ahead of it on a shared account', async () => {
+    const h = await startEngine();
+    const [outbox] = await h.call('accounts.list', {});
+    await h.call('accounts.update', { id: outbox!.id, limits: limits({ perMinute: 10, perHour: 600 }) });
+    const first = await h.call('campaigns.create', { name: 'first', pool: [outbox!.id] });
+    const second = await h.call('campaigns.create', { name: 'second', pool: [outbox!.id] });
+    addRecipients(
+      h,
+      first.id,
+      Array.from({ length: 100 }, (_, i) => `f${i}@example.test`),
+    );
+    addRecipients(
+      h,
+      second.id,
+      Array.from({ length: 10 }, (_, i) => `s${i}@example.test`),
+    );
+    await h.call('campaigns.start', { id: first.id });
+    await h.call('campaigns.start', { id: second.id });
+    const a = await h.call('campaigns.progress', { id: first.id });
+    const b = await h.call('campaigns.progress', { id: second.id });
+    // Ten messages alone would take about a minute; behind the first campaign's hundred, about eleven.
+    expect(b.eta!.at! - h.clock.now()).toBeGreaterThan(a.eta!.at! - h.clock.now());
+    expect(b.eta!.at! - h.clock.now()).toBeGreaterThan(9 * MIN);
+    await h.close();
+  });
 });
 
 function ledgerTimes(h: { engine: { store: { db: import('better-sqlite3').Database } } }): number[] {

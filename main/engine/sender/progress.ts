@@ -33,10 +33,20 @@ export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId:
   const accounts = campaign.pool.map((id) => store.accounts.get(id)).filter((a): a is Account => a !== null);
   const remaining = counts.queued + counts.sending;
   const active = campaign.status === 'sending' || campaign.status === 'paused' || campaign.status === 'draft';
+  // Campaigns drain in the user's order: work queued ahead of this one on a shared account comes first.
+  const ahead = active
+    ? store.campaigns
+        .listSending()
+        .filter((o) => o.id !== campaign.id && before(o, campaign) && o.pool.some((id) => campaign.pool.includes(id)))
+        .reduce((n, o) => {
+          const c = store.recipients.counts(o.id);
+          return n + c.queued + c.sending;
+        }, 0)
+    : 0;
   const eta =
     active && remaining > 0
       ? estimateFinish({
-          remaining,
+          remaining: remaining + ahead,
           now: Math.max(now, campaign.scheduleAt ?? 0),
           window: campaign.window,
           accounts: accounts.map((a) => ({
@@ -66,6 +76,9 @@ export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId:
     at: now,
   };
 }
+
+const before = (a: { position: number; id: number }, b: { position: number; id: number }) =>
+  a.position < b.position || (a.position === b.position && a.id < b.id);
 
 /** Coalesces "something changed" into at most one computation per campaign per interval. */
 export class ProgressReporter {
