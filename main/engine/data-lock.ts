@@ -52,7 +52,7 @@ export function lockDataDir(dataDir: string): () => void {
       throw new AppError(
         'conflict',
         `Campaign Tray is already running with this data folder (process ${held.pid}). ` +
-          'Close it first, or start this one with another data folder.',
+          `Close it first, or start this one with another data folder. If no copy is running, delete ${file}.`,
       );
     }
     if (held && held.host !== mine.host) {
@@ -61,8 +61,14 @@ export function lockDataDir(dataDir: string): () => void {
         `This data folder is in use by Campaign Tray on ${held.host}. Close it there first; if it crashed, delete ${file}.`,
       );
     }
-    // Left behind by a process that is gone (a crash): take it over.
-    fs.rmSync(file, { force: true });
+    // Left behind by a process that is gone (a crash): take it over, unless another starter
+    // replaced it meanwhile (then the next round sees that one).
+    const seen = held ? JSON.stringify(held) : null;
+    let now: string | null = null;
+    try {
+      now = JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8')));
+    } catch {}
+    if (now === seen) fs.rmSync(file, { force: true });
   }
   throw new AppError('conflict', `Could not lock the data folder ${dataDir}. Try again.`);
 }

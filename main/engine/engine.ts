@@ -26,6 +26,9 @@ import { openStore, type Store } from './store';
 import { DB_FILE } from './store/db';
 import { createTransport, TransportCache } from './transports/registry';
 
+/** How long stop() waits for sends on the wire by default (the shell waits a little longer). */
+export const SHUTDOWN_WAIT_MS = 10_000;
+
 export interface EngineOptions {
   dataDir: string;
   transport: 'electron' | 'headless';
@@ -66,16 +69,22 @@ function appVersion(): string {
 }
 
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
-  const clock = opts.clock ?? systemClock;
-  const log = opts.log ?? createLogger();
   const unlock = lockDataDir(opts.dataDir);
-  let store: Store;
+  let store: Store | null = null;
   try {
     store = openStore(path.join(opts.dataDir, DB_FILE));
+    return await assemble(opts, store, unlock);
   } catch (err) {
+    // A failed start leaves neither the database nor the folder's lock held.
+    store?.close();
     unlock();
     throw err;
   }
+}
+
+async function assemble(opts: EngineOptions, store: Store, unlock: () => void): Promise<Engine> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger();
   const hub = new EventHub(clock);
   const google = opts.google ?? GOOGLE_ENDPOINTS;
   let sender: Sender | null = null;
@@ -157,16 +166,19 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await sender!.stop(opts.shutdownTimeoutMs ?? 15_000);
-      progress.flush();
-      progress.close();
-      hub.flushAll();
-      // Bounded: a send still hanging after the sender's wait stays `sending` → uncertain next start.
-      await Promise.race([transports.closeAll(), new Promise((r) => setTimeout(r, 2_000).unref())]);
-      await importer.dispose();
-      hub.close();
-      store.close();
-      unlock();
+      try {
+        await sender!.stop(opts.shutdownTimeoutMs ?? SHUTDOWN_WAIT_MS);
+        progress.flush();
+        progress.close();
+        hub.flushAll();
+        // Bounded: a send still hanging after the sender's wait stays `sending` → uncertain next start.
+        await Promise.race([transports.closeAll(), new Promise((r) => setTimeout(r, 2_000).unref())]);
+        await importer.dispose();
+      } finally {
+        hub.close();
+        store.close();
+        unlock();
+      }
     },
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // biome-ignore lint/style/noRestrictedImports: the entry only hands ipcMain to bindIpc, which owns every handler.
 import { app, type BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
-import { createEngine, type Engine } from '../engine/engine';
+import { createEngine, type Engine, SHUTDOWN_WAIT_MS } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
 import { bindIpc, forwardEvents, type IpcEventLike, isTrustedFrameUrl } from './ipc-binding';
@@ -17,8 +17,9 @@ import { createTray } from './tray';
 import { createMainWindow, hardenContents, hardenSession, type ShellView, showWindow } from './window';
 
 const APP_ID = 'com.campaigntray.app';
-/** How long quitting waits for sends on the wire before exiting anyway. */
-const STOP_TIMEOUT_MS = 15_000;
+/** How long quitting waits before exiting anyway: the engine's own wait for sends on the wire, plus
+ * time to close transports, the database and the folder's lock. */
+const STOP_TIMEOUT_MS = SHUTDOWN_WAIT_MS + 5_000;
 const LOG_ROTATE_BYTES = 5_000_000;
 
 let logSink: fs.WriteStream | null = null;

@@ -135,8 +135,10 @@ export class LoopbackAuthFlow {
       );
       return;
     }
-    // Exactly one callback: whatever it says, the listener stops accepting connections now.
+    // Exactly one callback: whatever it says, the listener stops accepting connections now, and
+    // the timeout no longer applies (the token exchange that follows has its own).
     this.claimed = true;
+    if (this.timer) clearTimeout(this.timer);
     this.browser = res;
     this.server.close();
     void this.answer(url.searchParams).then((o) => this.finish(o));

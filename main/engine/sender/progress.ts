@@ -5,6 +5,7 @@ import type { EngineContext } from '../context';
 import { notFound } from '../errors';
 import { estimateFinish } from '../policy/eta';
 import { usageCounts } from '../policy/throttle';
+import { windowState } from '../policy/window';
 import type { Sender } from './sender';
 
 export function accountUsage(ctx: EngineContext, sender: Sender, a: Account): AccountUsage {
@@ -37,7 +38,15 @@ export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId:
   const ahead = active
     ? store.campaigns
         .listSending()
-        .filter((o) => o.id !== campaign.id && before(o, campaign) && o.pool.some((id) => campaign.pool.includes(id)))
+        .filter(
+          (o) =>
+            o.id !== campaign.id &&
+            before(o, campaign) &&
+            o.pool.some((id) => campaign.pool.includes(id)) &&
+            // One that cannot send yet (scheduled later, outside its window) does not hold this one up.
+            (o.scheduleAt === null || o.scheduleAt <= now) &&
+            (o.window === null || windowState(o.window, now).open),
+        )
         .reduce((n, o) => {
           const c = store.recipients.counts(o.id);
           return n + c.queued + c.sending;

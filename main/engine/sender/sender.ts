@@ -201,11 +201,17 @@ export class Sender {
 
   private launch(claimed: Claimed, campaign: Campaign, account: Account, claimedAt: number): void {
     const item: InFlight = { campaignId: campaign.id, promise: Promise.resolve() };
-    item.promise = this.sendOne(claimed, campaign, account, claimedAt).finally(() => {
-      this.inFlight.delete(item);
-      this.deps.onProgress(campaign.id);
-      this.wake();
-    });
+    item.promise = this.sendOne(claimed, campaign, account, claimedAt)
+      .catch((err) => {
+        // Recording the outcome failed (disk full, database locked). The row stays `sending`
+        // and becomes uncertain at the next start: never lost, never sent twice.
+        this.ctx.log.error(`Could not record the outcome for ${claimed.address}`, err);
+      })
+      .finally(() => {
+        this.inFlight.delete(item);
+        this.deps.onProgress(campaign.id);
+        this.wake();
+      });
     this.inFlight.add(item);
     this.deps.onProgress(campaign.id);
   }
@@ -214,21 +220,31 @@ export class Sender {
     const { store, clock } = this.ctx;
     let refund = false;
     try {
-      const message = await this.deps.prepare(claimed, campaign, account);
-      const transport = await this.deps.transportFor(account);
-      await transport.send(message);
-      store.recipients.markSent(claimed.id, clock.now());
-      store.accounts.clearStrikes(account.id);
-      this.permanentStreak.set(campaign.id, 0);
-    } catch (err) {
-      const now = clock.now();
-      if (err instanceof TransportError && err.failure.source === 'interrupted') {
-        // It may have been delivered: never retried behind the user's back.
-        const message = classify(err.failure, now).message;
-        store.recipients.markUncertain(claimed.id, { now, error: message });
-        this.ctx.activity('warn', `${claimed.address}: ${message}`, { campaignId: campaign.id, accountId: account.id });
-      } else {
-        refund = this.recordFailure(claimed, campaign, account, verdictOf(err, now));
+      let delivered = false;
+      try {
+        const message = await this.deps.prepare(claimed, campaign, account);
+        const transport = await this.deps.transportFor(account);
+        await transport.send(message);
+        delivered = true;
+      } catch (err) {
+        const now = clock.now();
+        if (err instanceof TransportError && err.failure.source === 'interrupted') {
+          // It may have been delivered: never retried behind the user's back.
+          const message = classify(err.failure, now).message;
+          store.recipients.markUncertain(claimed.id, { now, error: message });
+          this.ctx.activity('warn', `${claimed.address}: ${message}`, {
+            campaignId: campaign.id,
+            accountId: account.id,
+          });
+        } else {
+          refund = this.recordFailure(claimed, campaign, account, verdictOf(err, now));
+        }
+      }
+      // Outside the send's try: a failure to record a delivered message must not look like a failed send.
+      if (delivered) {
+        store.recipients.markSent(claimed.id, clock.now());
+        store.accounts.clearStrikes(account.id);
+        this.permanentStreak.set(campaign.id, 0);
       }
     } finally {
       this.usage.recordDone(account.id, claimedAt, refund);
@@ -402,12 +418,18 @@ function describeBlock(blockers: Blocker[]): string {
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const iso = (t: number) => new Date(t).toISOString();
 
+/** How long an account waits when the keychain holding its password is locked. */
+const KEYCHAIN_RETRY_MS = 5 * 60_000;
+
 function verdictOf(err: unknown, now: number): Classified {
   if (err instanceof TransportError) return classify(err.failure, now);
   if (err instanceof AppError) {
-    // A locked keychain is the account's problem (rest it, ask the user); anything else that
-    // stops the message being built (a missing attachment, a bad unsubscribe URL) is the message's.
-    if (err.code === 'keychain_unavailable') return classify({ source: 'config', message: err.message }, now);
+    // Anything that stops the message being built (a missing attachment, a bad unsubscribe URL)
+    // is the message's problem.
+    if (err.code === 'keychain_unavailable') {
+      // Not the account's fault and no reconnect helps: rest it briefly and say what to unlock.
+      return { cls: 'throttle', retryAt: now + KEYCHAIN_RETRY_MS, message: err.message };
+    }
     return { cls: 'message', retryAt: null, message: `The message could not be built: ${err.message}` };
   }
   // An unexpected error before the wire (a bug): retried, bounded by the campaign's max attempts.

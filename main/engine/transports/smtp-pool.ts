@@ -98,7 +98,13 @@ export class SmtpSessionPool {
       if (this.open < this.opts.maxConnections) {
         this.open++;
         try {
-          return { session: await this.connect(), reused: false };
+          const session = await this.connect();
+          if (this.closed) {
+            // Closed while this session was being opened: it never carries a message.
+            session.conn.quit();
+            throw new Error('The SMTP connection was closed.');
+          }
+          return { session, reused: false };
         } catch (err) {
           this.open--;
           this.wakeOne();
@@ -168,7 +174,17 @@ export class SmtpSessionPool {
     const e = err as { code?: string; responseCode?: number };
     const refusal = (e.code === 'EENVELOPE' || e.code === 'EMESSAGE') && e.responseCode !== 421;
     if (refusal && !s.broken && this.opts.keepAlive) {
-      const ok = await new Promise<boolean>((r) => s.conn.reset((resetErr) => r(!resetErr)));
+      // nodemailer never calls back a RSET whose connection closes first: settle on that too.
+      const ok = await new Promise<boolean>((r) => {
+        const gone = () => r(false);
+        s.conn.once('end', gone);
+        s.conn.once('error', gone);
+        s.conn.reset((resetErr) => {
+          s.conn.removeListener('end', gone);
+          s.conn.removeListener('error', gone);
+          r(!resetErr);
+        });
+      });
       if (ok) {
         this.release(s);
         return;

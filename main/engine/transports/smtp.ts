@@ -102,7 +102,11 @@ function connectionOptions(s: SmtpSettings, opts: SmtpTransportOptions): SMTPCon
 export function sendFailure(err: unknown): TransportFailure {
   const bodyStarted = err instanceof SendFailure && err.bodyStarted;
   const f = smtpFailure(err instanceof SendFailure ? err.cause : err);
-  if (bodyStarted && f.source === 'network') return { source: 'interrupted', code: f.code, message: f.message };
+  // No server answer after the body began (a broken connection, or a garbled reply): unknown outcome.
+  const unanswered = f.source === 'network' || (f.source === 'smtp' && f.responseCode === null);
+  if (bodyStarted && unanswered) {
+    return { source: 'interrupted', code: f.code, message: f.source === 'smtp' ? f.response : f.message };
+  }
   return f;
 }
 
