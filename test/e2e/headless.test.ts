@@ -1,5 +1,6 @@
 // The whole product in a real browser: the built headless server (real engine, real SQLite, OS
-// keychain) driven through Chromium. Screens are captured into docs/screenshots.
+// keychain) driven through Chromium. Screens are captured into test-results/screenshots, or into
+// docs/screenshots with CT_UPDATE_SCREENSHOTS=1 (how the README's pictures are made).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,10 @@ import { CHROMIUM_ARGS, chromiumPath, missing } from '../helpers/services';
 import { tmpDir } from '../helpers/tmp';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const shots = path.join(root, 'docs', 'screenshots');
+const shots =
+  process.env.CT_UPDATE_SCREENSHOTS === '1'
+    ? path.join(root, 'docs', 'screenshots')
+    : path.join(root, 'test-results', 'screenshots');
 const chromiumBin = chromiumPath();
 const skip = missing('Chromium', chromiumBin !== null, 'apt-get install chromium (or set CHROMIUM_PATH)');
 
