@@ -150,8 +150,5 @@ export function accountsRepo(db: Db) {
     remove(id: number): boolean {
       return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
     },
-    count(): number {
-      return (db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n;
-    },
   };
 }

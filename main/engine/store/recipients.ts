@@ -164,15 +164,6 @@ export function recipientsRepo(db: Db) {
       })();
       return { added, duplicates: rows.length - added };
     },
-    existingKeys(campaignId: number, keys: string[]): Set<string> {
-      if (keys.length === 0) return new Set();
-      const found = new Set<string>();
-      const stmt = db.prepare<[number, string], { address_key: string }>(
-        `SELECT address_key FROM recipients WHERE campaign_id = ? AND address_key IN (SELECT value FROM json_each(?))`,
-      );
-      for (const r of stmt.all(campaignId, JSON.stringify(keys))) found.add(r.address_key);
-      return found;
-    },
 
     // ---- the send path ----------------------------------------------------------------------
 
@@ -320,20 +311,6 @@ export function recipientsRepo(db: Db) {
           )
           .get(campaignId, since)?.n ?? 0
       );
-    },
-    /** The last `n` outcomes of a campaign, newest first (for the circuit breaker). */
-    recentOutcomes(campaignId: number, n: number): { state: RecipientState; errorClass: FailureClass | null }[] {
-      return db
-        .prepare<[number, number], { state: RecipientState; error_class: FailureClass | null }>(
-          `SELECT state, error_class FROM recipients WHERE campaign_id = ? AND state IN ('sent', 'failed')
-           ORDER BY updated_at DESC, id DESC LIMIT ?`,
-        )
-        .all(campaignId, n)
-        .map((r) => ({ state: r.state, errorClass: r.error_class }));
-    },
-    /** Rows of an account that needs re-auth go back to the queue for the other accounts. */
-    inFlightCount(): number {
-      return (db.prepare("SELECT count(*) AS n FROM recipients WHERE state = 'sending'").get() as { n: number }).n;
     },
   };
   return repo;
