@@ -7,12 +7,12 @@ import type { GoogleEndpoints } from '../../main/engine/gmail/endpoints';
 import { type Logger, silentLogger } from '../../main/engine/log';
 import type { SecretStore } from '../../main/engine/secrets/secret-store';
 import type { RequestInput, RequestName, RequestOutput } from '../../shared/contract';
-import type { Limits } from '../../shared/domain';
+import { limits } from './limits';
 import { MemorySecrets } from './memory-secrets';
 import { seeded } from './prng';
 import { tmpDir } from './tmp';
 
-export { seeded };
+export { limits, seeded };
 
 export interface Harness {
   engine: Engine;
@@ -97,19 +97,6 @@ async function advanceUntil(h: Harness, done: () => boolean, maxMs: number): Pro
     clock.advance(Math.max(0, next - clock.now()));
     await h.settle();
   }
-}
-
-export function limits(p: Partial<Limits> = {}): Limits {
-  return {
-    perMinute: 600,
-    perHour: 36_000,
-    perDay: 100_000,
-    reserve: 0,
-    minGapMs: 0,
-    maxGapMs: 0,
-    maxConcurrent: 4,
-    ...p,
-  };
 }
 
 /** Inserts recipients straight into the store (the import path has its own suites). */

@@ -7,8 +7,8 @@ import { neutraliseCell, toCsvPaged } from '../../main/engine/exports/csv';
 const toCsv = (header: string[], rows: Iterable<string[]>) => toCsvPaged(header, [[...rows]]);
 
 import type { Store } from '../../main/engine/store';
-import type { Limits } from '../../shared/domain';
 import { campaignSettings, testContext } from '../helpers/context';
+import { limits } from '../helpers/limits';
 import { tmpDir } from '../helpers/tmp';
 
 const BOM = '\uFEFF';
@@ -82,15 +82,7 @@ describe('toCsvPaged', () => {
 
 // ---- campaigns.exportResults --------------------------------------------------------------------
 
-const LIMITS: Limits = {
-  perMinute: 10,
-  perHour: 100,
-  perDay: 400,
-  reserve: 0,
-  minGapMs: 0,
-  maxGapMs: 0,
-  maxConcurrent: 1,
-};
+const LIMITS = limits({ perMinute: 10, perHour: 100, perDay: 400, maxConcurrent: 1 });
 
 describe('campaigns.exportResults', () => {
   let store: Store;

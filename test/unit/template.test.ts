@@ -11,8 +11,9 @@ import {
   validateTemplate,
 } from '../../main/engine/messages/template';
 import type { Store } from '../../main/engine/store';
-import type { CampaignSettings, CampaignTemplate, Limits } from '../../shared/domain';
+import type { CampaignSettings, CampaignTemplate } from '../../shared/domain';
 import { campaignSettings, testContext } from '../helpers/context';
+import { limits } from '../helpers/limits';
 import { tmpDir } from '../helpers/tmp';
 
 const html = (body: string, extra: Partial<CampaignTemplate> = {}): CampaignTemplate => ({
@@ -373,15 +374,7 @@ describe('renderUrlTemplate', () => {
 
 // ---- the request handlers ----------------------------------------------------------------------
 
-const LIMITS: Limits = {
-  perMinute: 10,
-  perHour: 100,
-  perDay: 400,
-  reserve: 0,
-  minGapMs: 0,
-  maxGapMs: 0,
-  maxConcurrent: 1,
-};
+const LIMITS = limits({ perMinute: 10, perHour: 100, perDay: 400, maxConcurrent: 1 });
 
 const settings = (over: Partial<CampaignSettings> = {}): CampaignSettings =>
   campaignSettings('Spring', {
