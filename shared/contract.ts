@@ -10,6 +10,8 @@ import {
   type AttachmentRef,
   type Campaign,
   type CampaignProgress,
+  type CampaignStatus,
+  type CampaignStatusCause,
   type MergeField,
   RECIPIENT_STATES,
   type Recipient,
@@ -320,6 +322,25 @@ export interface EventPayloads {
   'campaigns.changed': { campaignId: number | null };
   'accounts.changed': { accountId: number | null };
   'account.needsReauth': { accountId: number; label: string; message: string };
+  /** Every campaign status change, from the one lifecycle table; `cause` says who made it. */
+  'campaign.status': {
+    campaignId: number;
+    name: string;
+    from: CampaignStatus;
+    to: CampaignStatus;
+    cause: CampaignStatusCause;
+    reason: string | null;
+  };
+  /** The sender finished a campaign: nothing queued, nothing on the wire, nothing uncertain. */
+  'campaign.finished': { campaignId: number; name: string; counts: StateCounts };
+  /** An account cannot send until `until` (the provider throttled it, its quota is spent, the keychain is locked). */
+  'account.limited': {
+    accountId: number;
+    label: string;
+    until: number;
+    cause: 'throttle' | 'quota' | 'keychain';
+    message: string;
+  };
   'import.progress': {
     importId: string;
     phase: 'reading' | 'writing' | 'done';

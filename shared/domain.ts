@@ -17,6 +17,9 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 /** draft → sending ⇄ paused → done | cancelled. `done` means nothing is queued or in flight. */
 export const CAMPAIGN_STATUSES = ['draft', 'sending', 'paused', 'done', 'cancelled'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+/** Who moved a campaign: the user, or the engine itself (and why). */
+export const CAMPAIGN_STATUS_CAUSES = ['user', 'finished', 'breaker', 'uncertain', 'no_account'] as const;
+export type CampaignStatusCause = (typeof CAMPAIGN_STATUS_CAUSES)[number];
 
 export const ROTATION_POLICIES = ['most_headroom', 'round_robin', 'fill_first'] as const;
 export type RotationPolicy = (typeof ROTATION_POLICIES)[number];
