@@ -5,8 +5,8 @@ import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import type { GoogleEndpoints } from '../gmail/endpoints';
-import { type ConnectOutcome, type GoogleClient, startConsent } from '../gmail/oauth';
-import { loadGoogleClient, saveGoogleClient, saveTokens } from '../gmail/tokens';
+import { type ConnectOutcome, startConsent } from '../gmail/oauth';
+import { type GoogleClient, loadGoogleClient, saveGoogleClient, saveTokens } from '../gmail/tokens';
 import { redact } from '../log';
 import { defaultLimits, isConsumerGmail } from '../transports/presets';
 

@@ -3,16 +3,10 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { CodeChallengeMethod, type Credentials, gaxios, OAuth2Client } from 'google-auth-library';
+import type { TransportFailure } from '../failure';
 import { registerSecret } from '../log';
-import type { TransportFailure } from '../transports/transport';
 import { GMAIL_SCOPES, GMAIL_SEND_SCOPE, type GoogleEndpoints } from './endpoints';
-import type { StoredTokens } from './tokens';
-
-/** The user's own Google Cloud OAuth client of type "Desktop app". */
-export interface GoogleClient {
-  clientId: string;
-  clientSecret: string;
-}
+import type { GoogleClient, StoredTokens } from './tokens';
 
 export type ConnectOutcome =
   | { status: 'connected'; email: string; name: string | null; tokens: StoredTokens }

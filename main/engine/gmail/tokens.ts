@@ -3,7 +3,12 @@
 import { z } from 'zod';
 import { registerSecret } from '../log';
 import { accountSecretKey, GMAIL_CLIENT_KEY, type SecretStore } from '../secrets/secret-store';
-import type { GoogleClient } from './oauth';
+
+/** The user's own Google Cloud OAuth client of type "Desktop app". */
+export interface GoogleClient {
+  clientId: string;
+  clientSecret: string;
+}
 
 export interface StoredTokens {
   refreshToken: string;

@@ -3,8 +3,8 @@
 import { gmail } from '@googleapis/gmail';
 import type { Credentials, OAuth2Client } from 'google-auth-library';
 import type { GoogleEndpoints } from '../gmail/endpoints';
-import { GOOGLE_TIMEOUT_MS, type GoogleClient, googleFailure, googleOAuthClient } from '../gmail/oauth';
-import { loadTokens, mergeTokens, type StoredTokens, saveTokens } from '../gmail/tokens';
+import { GOOGLE_TIMEOUT_MS, googleFailure, googleOAuthClient } from '../gmail/oauth';
+import { type GoogleClient, loadTokens, mergeTokens, type StoredTokens, saveTokens } from '../gmail/tokens';
 import type { Logger } from '../log';
 import type { SecretStore } from '../secrets/secret-store';
 import { type OutgoingMessage, type SendReceipt, type Transport, TransportError } from './transport';

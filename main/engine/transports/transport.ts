@@ -2,6 +2,8 @@
 // one line in registry.ts. Transports never classify: they report what happened, and
 // policy/classify.ts decides what it means.
 
+import type { TransportFailure } from '../failure';
+
 /** A fully built RFC 5322 message. Every transport sends these exact bytes. */
 export interface OutgoingMessage {
   raw: Buffer;
@@ -16,15 +18,7 @@ export interface SendReceipt {
   response: string;
 }
 
-/** What went wrong, in the terms of the layer that saw it. */
-export type TransportFailure =
-  | { source: 'smtp'; responseCode: number | null; response: string; code: string | null; command: string | null }
-  | { source: 'http'; status: number; reason: string | null; message: string; retryAfter: string | null }
-  | { source: 'oauth'; error: string; description: string | null }
-  | { source: 'network'; code: string | null; message: string }
-  /** The connection broke after the message had started to go out: it may have been delivered. */
-  | { source: 'interrupted'; code: string | null; message: string }
-  | { source: 'config'; message: string };
+export type { TransportFailure };
 
 export class TransportError extends Error {
   constructor(readonly failure: TransportFailure) {
