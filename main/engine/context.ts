@@ -1,7 +1,7 @@
 // What every engine service is given. Built once by engine.ts (the composition root).
 import type { ActivityEntry } from '../../shared/domain';
-import type { EventHub } from '../rpc/event-hub';
 import type { Clock } from './clock';
+import type { EventHub } from './events/hub';
 import type { Logger } from './log';
 import type { SecretStore } from './secrets/secret-store';
 import type { Store } from './store';

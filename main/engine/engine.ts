@@ -3,17 +3,17 @@
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { createDispatcher, type Dispatch, type Handlers } from '../rpc/dispatch';
-import { EventHub } from '../rpc/event-hub';
 import { accountHandlers, ensureOutboxAccount } from './api/accounts-api';
 import { campaignHandlers } from './api/campaigns-api';
 import { gmailHandlers } from './api/gmail-api';
+import type { Handlers } from './api/handlers';
 import { miscHandlers } from './api/misc-api';
 import { recipientsHandlers } from './api/recipients-api';
 import { templatesHandlers } from './api/templates-api';
 import { type Clock, systemClock } from './clock';
 import type { EngineContext } from './context';
 import { lockDataDir } from './data-lock';
+import { EventHub } from './events/hub';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
 import { createLogger, type Logger } from './log';
 import { Importer } from './recipients/importer';
@@ -48,7 +48,8 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  dispatch: Dispatch;
+  /** One function per contract request; main/rpc/dispatch.ts validates input in front of them. */
+  handlers: Handlers;
   hub: EventHub;
   store: Store;
   sender: Sender;
@@ -153,10 +154,9 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     ...templatesHandlers(ctx),
   };
 
-  const dispatch = createDispatcher(handlers, log);
   let stopped = false;
   return {
-    dispatch,
+    handlers,
     hub,
     store,
     sender,

@@ -1,12 +1,9 @@
 // Transport-neutral request handling: look up the contract entry, validate the input, run the
 // handler, and turn every outcome into a Result. Both bindings (IPC and WebSocket) call this.
-import { type ParsedInput, type RequestName, type RequestOutput, requests } from '../../shared/contract';
+import { type RequestName, requests } from '../../shared/contract';
 import type { Result } from '../../shared/result';
+import type { Handlers } from '../engine/api/handlers';
 import { AppError } from '../engine/errors';
-
-export type Handlers = {
-  [N in RequestName]: (input: ParsedInput<N>) => Promise<RequestOutput<N>> | RequestOutput<N>;
-};
 
 export interface DispatchLog {
   error(message: string, detail?: unknown): void;

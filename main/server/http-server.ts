@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import type { EventHub } from '../engine/events/hub';
 import type { Logger } from '../engine/log';
 import type { Dispatch } from '../rpc/dispatch';
-import type { EventHub } from '../rpc/event-hub';
 import { bindWebSocket, type WsBinding } from './ws-binding';
 
 export interface HttpServerOptions {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { createEngine } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
+import { createDispatcher } from '../rpc/dispatch';
 import { parseServeArgs } from './args';
 import { startHttpServer } from './http-server';
 
@@ -35,7 +36,7 @@ async function main() {
     rendererDir: dir,
     port: opts.port,
     token,
-    dispatch: engine.dispatch,
+    dispatch: createDispatcher(engine.handlers, log),
     hub: engine.hub,
     log,
   });

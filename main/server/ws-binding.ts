@@ -9,9 +9,9 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { EVENT_NAMES } from '../../shared/channels';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { Result } from '../../shared/result';
+import type { EventHub } from '../engine/events/hub';
 import type { Logger } from '../engine/log';
 import type { Dispatch } from '../rpc/dispatch';
-import type { EventHub } from '../rpc/event-hub';
 
 export interface WsBindingOptions {
   dispatch: Dispatch;

@@ -8,6 +8,7 @@ import { app, type BrowserWindow, dialog, ipcMain, session, shell } from 'electr
 import { createEngine, type Engine, SHUTDOWN_WAIT_MS } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
+import { createDispatcher } from '../rpc/dispatch';
 import { bindIpc, forwardEvents, type IpcEventLike, isTrustedFrameUrl } from './ipc-binding';
 import { startNotifications } from './notifications';
 import { devServerOrigin, shellPaths, userDataOverride } from './paths';
@@ -86,7 +87,8 @@ async function start(where: AppLocation) {
   });
   const isTrusted = (e: IpcEventLike) =>
     isTrustedFrameUrl(e.senderFrame?.url, where.devOrigin ? [where.devOrigin] : [], where.indexFileUrl);
-  cleanups.push(bindIpc(ipcMain, engine.dispatch, isTrusted));
+  const dispatch = createDispatcher(engine.handlers, log);
+  cleanups.push(bindIpc(ipcMain, dispatch, isTrusted));
   await engine.start();
 
   const window = createMainWindow({
@@ -111,7 +113,7 @@ async function start(where: AppLocation) {
   const tray = createTray({
     ...shared,
     iconDir: paths.iconDir,
-    dispatch: engine.dispatch,
+    dispatch,
     open,
     quit: () => app.quit(),
   });

@@ -4,8 +4,8 @@
 import { EVENT_NAMES, REQUEST_NAMES } from '../../shared/channels';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { Result } from '../../shared/result';
+import type { EventHub } from '../engine/events/hub';
 import type { Dispatch } from '../rpc/dispatch';
-import type { EventHub } from '../rpc/event-hub';
 
 /** The part of Electron's IpcMainInvokeEvent the guard reads (a fake in tests). */
 export interface IpcEventLike {

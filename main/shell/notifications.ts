@@ -4,9 +4,9 @@ import path from 'node:path';
 import { Notification } from 'electron';
 import type { EventPayloads } from '../../shared/contract';
 import type { CampaignStatus } from '../../shared/domain';
+import type { EventHub } from '../engine/events/hub';
 import type { Logger } from '../engine/log';
 import type { Store } from '../engine/store';
-import type { EventHub } from '../rpc/event-hub';
 import type { ShellView } from './window';
 
 export interface NotificationOptions {

@@ -3,9 +3,9 @@
 // sleep fire late, and the sender re-plans from the ledger (rolling caps, cooldowns) on that tick.
 import { powerMonitor, powerSaveBlocker } from 'electron';
 import type { EventName } from '../../shared/contract';
+import type { EventHub } from '../engine/events/hub';
 import type { Logger } from '../engine/log';
 import type { Store } from '../engine/store';
-import type { EventHub } from '../rpc/event-hub';
 
 export interface PowerOptions {
   store: Store;

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { Menu, type MenuItemConstructorOptions, nativeImage, Tray } from 'electron';
 import type { EventName } from '../../shared/contract';
 import type { StateCounts } from '../../shared/domain';
+import type { EventHub } from '../engine/events/hub';
 import type { Logger } from '../engine/log';
 import type { Store } from '../engine/store';
 import type { Dispatch } from '../rpc/dispatch';
-import type { EventHub } from '../rpc/event-hub';
 import type { ShellView } from './window';
 
 export interface TrayOptions {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import { silentLogger } from '../../main/engine/log';
+import { createDispatcher } from '../../main/rpc/dispatch';
 import { bindIpc, type IpcEventLike, type IpcMainLike, isTrustedFrameUrl } from '../../main/shell/ipc-binding';
 import { REQUEST_NAMES } from '../../shared/channels';
 import type { Result } from '../../shared/result';
@@ -45,7 +46,9 @@ beforeAll(async () => {
     openExternal: () => {},
   });
   await engine.start();
-  unbind = bindIpc(ipc, engine.dispatch, (e) => isTrustedFrameUrl(e.senderFrame?.url, [], INDEX_URL));
+  unbind = bindIpc(ipc, createDispatcher(engine.handlers, silentLogger), (e) =>
+    isTrustedFrameUrl(e.senderFrame?.url, [], INDEX_URL),
+  );
 });
 
 afterAll(async () => {
@@ -59,7 +62,7 @@ describe('contract over IPC', () => {
   it('registers exactly one channel per request name, and unbinds them all', () => {
     expect([...ipc.handlers.keys()].sort()).toEqual([...REQUEST_NAMES].sort());
     const other = new FakeIpcMain();
-    const off = bindIpc(other, engine.dispatch, () => true);
+    const off = bindIpc(other, createDispatcher(engine.handlers, silentLogger), () => true);
     expect(other.handlers.size).toBe(REQUEST_NAMES.length);
     off();
     expect(other.handlers.size).toBe(0);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import { silentLogger } from '../../main/engine/log';
+import { createDispatcher } from '../../main/rpc/dispatch';
 import { type RunningServer, startHttpServer } from '../../main/server/http-server';
 import { MemorySecrets } from '../helpers/memory-secrets';
 import { tmpDir } from '../helpers/tmp';
@@ -35,7 +36,7 @@ beforeAll(async () => {
     rendererDir,
     port: 0,
     token: TOKEN,
-    dispatch: engine.dispatch,
+    dispatch: createDispatcher(engine.handlers, silentLogger),
     hub: engine.hub,
     log: silentLogger,
   });

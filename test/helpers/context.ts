@@ -3,9 +3,9 @@
 import path from 'node:path';
 import { type Clock, systemClock } from '../../main/engine/clock';
 import type { EngineContext } from '../../main/engine/context';
+import { EventHub } from '../../main/engine/events/hub';
 import { silentLogger } from '../../main/engine/log';
 import { openStore } from '../../main/engine/store';
-import { EventHub } from '../../main/rpc/event-hub';
 import type { ActivityEntry, CampaignSettings } from '../../shared/domain';
 import { MemorySecrets } from './memory-secrets';
 

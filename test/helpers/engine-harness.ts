@@ -6,6 +6,7 @@ import { createEngine, type Engine } from '../../main/engine/engine';
 import type { GoogleEndpoints } from '../../main/engine/gmail/endpoints';
 import { type Logger, silentLogger } from '../../main/engine/log';
 import type { SecretStore } from '../../main/engine/secrets/secret-store';
+import { createDispatcher, type Dispatch } from '../../main/rpc/dispatch';
 import type { RequestInput, RequestName, RequestOutput } from '../../shared/contract';
 import { limits } from './limits';
 import { MemorySecrets } from './memory-secrets';
@@ -16,6 +17,8 @@ export { limits, seeded };
 
 export interface Harness {
   engine: Engine;
+  /** The dispatcher both bindings use: schema validation and error mapping in front of the handlers. */
+  dispatch: Dispatch;
   dataDir: string;
   clock: Clock;
   secrets: SecretStore;
@@ -49,13 +52,15 @@ export async function startEngine(
     shutdownTimeoutMs: 5_000,
   });
   await engine.start();
+  const dispatch = createDispatcher(engine.handlers, opts.log ?? silentLogger);
   const h: Harness = {
     engine,
+    dispatch,
     dataDir,
     clock,
     secrets,
     async call(name, input) {
-      const r = await engine.dispatch(name, input);
+      const r = await dispatch(name, input);
       if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code}: ${r.error.message}`), { code: r.error.code });
       return r.value as never;
     },

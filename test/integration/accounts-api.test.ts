@@ -5,6 +5,7 @@ import { accountHandlers, ensureOutboxAccount } from '../../main/engine/api/acco
 import { systemClock } from '../../main/engine/clock';
 import type { EngineContext } from '../../main/engine/context';
 import { AppError } from '../../main/engine/errors';
+import { EventHub } from '../../main/engine/events/hub';
 import { silentLogger } from '../../main/engine/log';
 import { accountSecretKey } from '../../main/engine/secrets/secret-store';
 import { openStore, type Store } from '../../main/engine/store';
@@ -12,7 +13,6 @@ import { createOutboxTransport } from '../../main/engine/transports/outbox';
 import { defaultLimits, isConsumerGmail, SMTP_PRESETS } from '../../main/engine/transports/presets';
 import { createSmtpTransport } from '../../main/engine/transports/smtp';
 import { TransportError } from '../../main/engine/transports/transport';
-import { EventHub } from '../../main/rpc/event-hub';
 import { type EventName, type EventPayloads, type RequestInput, requests } from '../../shared/contract';
 import type { Account, AccountKind } from '../../shared/domain';
 import { campaignSettings } from '../helpers/context';

@@ -120,7 +120,7 @@ describe('Gmail and SMTP in one pool', () => {
   it('refuses limits above what Gmail allows, so a plan can never go over', async () => {
     const { gmail } = await setup(1);
     for (const over of [{ perMinute: 51 }, { perDay: 501 }]) {
-      const r = await h.engine.dispatch('accounts.update', { id: gmail.id, limits: over });
+      const r = await h.dispatch('accounts.update', { id: gmail.id, limits: over });
       expect(r).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
       if (!r.ok) expect(r.error.message).toMatch(/consumer Gmail account must stay at or below 50 per minute and 500/);
     }

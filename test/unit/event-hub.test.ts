@@ -2,7 +2,7 @@
 // latest state always arrives.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../main/engine/clock';
-import { EventHub } from '../../main/rpc/event-hub';
+import { EventHub } from '../../main/engine/events/hub';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import { type CampaignProgress, emptyCounts } from '../../shared/domain';
 

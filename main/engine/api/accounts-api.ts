@@ -3,7 +3,6 @@
 // keychain only; the database row holds server settings and never a secret.
 import type { ParsedInput } from '../../../shared/contract';
 import type { Account, CampaignSettings, Limits, SmtpSettings } from '../../../shared/domain';
-import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { registerSecret } from '../log';
@@ -11,6 +10,7 @@ import { accountSecretKey } from '../secrets/secret-store';
 import { defaultLimits, findPreset, isConsumerGmail, providerCeiling, SMTP_PRESETS } from '../transports/presets';
 import { createSmtpTransport } from '../transports/smtp';
 import { describeFailure, type Transport, TransportError } from '../transports/transport';
+import type { Handlers } from './handlers';
 
 type AccountHandlerNames =
   | 'accounts.list'

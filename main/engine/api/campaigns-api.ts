@@ -3,12 +3,12 @@
 // pause takes effect on its next pass; in-flight sends finish and are recorded.
 import type { CampaignPatch } from '../../../shared/contract';
 import type { Campaign, CampaignSettings, CampaignStatus } from '../../../shared/domain';
-import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { compileTemplate, validateTemplate } from '../messages/template';
 import { isValidTimeZone } from '../policy/window';
 import { inChunks } from './bulk';
+import type { Handlers } from './handlers';
 
 export const DEFAULT_TEMPLATE: CampaignSettings['template'] = {
   subject: 'Hello {{default first_name "there"}}',

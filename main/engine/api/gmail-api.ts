@@ -1,7 +1,6 @@
 // Requests of Settings → Gmail and of "Connect a Gmail account". The consent runs in the browser;
 // its outcome arrives later as a `gmail.connect` event.
 import type { Account } from '../../../shared/domain';
-import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import type { GoogleEndpoints } from '../gmail/endpoints';
@@ -9,6 +8,7 @@ import { type ConnectOutcome, startConsent } from '../gmail/oauth';
 import { type GoogleClient, loadGoogleClient, saveGoogleClient, saveTokens } from '../gmail/tokens';
 import { redact } from '../log';
 import { defaultLimits, isConsumerGmail } from '../transports/presets';
+import type { Handlers } from './handlers';
 
 /** Non-secret copy of the client ID, so the Settings screen can show it without the keychain. */
 export const GMAIL_CLIENT_ID_SETTING = 'gmail.clientId';

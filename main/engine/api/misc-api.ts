@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { accountUsage } from '../sender/progress';
 import type { Sender } from '../sender/sender';
 import { outboxDir } from '../transports/registry';
+import type { Handlers } from './handlers';
 
 export const APP_NAME = 'Campaign Tray';
 

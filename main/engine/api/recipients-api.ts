@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { FileSource } from '../../../shared/contract';
 import type { SuppressionReason } from '../../../shared/domain';
-import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { toCsvPaged } from '../exports/csv';
@@ -14,6 +13,7 @@ import { guessEmailColumn, uniqueLabels } from '../recipients/detect';
 import type { Importer } from '../recipients/importer';
 import { inChunks } from './bulk';
 import { allowedSource } from './file-source';
+import type { Handlers } from './handlers';
 
 type RecipientHandlerNames =
   | 'recipients.list'

@@ -1,7 +1,6 @@
 // Template checks and previews, a campaign's attachments, and the results export.
 import type { FileSource } from '../../../shared/contract';
 import type { Campaign, Recipient } from '../../../shared/domain';
-import type { Handlers } from '../../rpc/dispatch';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { toCsvPaged } from '../exports/csv';
@@ -10,6 +9,7 @@ import { personalise } from '../messages/personalise';
 import { compileTemplate, validateTemplate } from '../messages/template';
 import { unsubscribeHeaders } from '../messages/unsubscribe';
 import { allowedSource } from './file-source';
+import type { Handlers } from './handlers';
 
 type TemplateHandlerNames =
   | 'templates.validate'

@@ -1,7 +1,7 @@
 // Pushed events with per-topic coalescing: a fast sender emits progress on every send, but each
 // subscriber gets at most one payload per topic per interval (the latest), so no renderer floods.
-import type { EventName, EventPayloads } from '../../shared/contract';
-import type { Clock } from '../engine/clock';
+import type { EventName, EventPayloads } from '../../../shared/contract';
+import type { Clock } from '../clock';
 
 export type Listener = <E extends EventName>(event: E, payload: EventPayloads[E]) => void;
 
