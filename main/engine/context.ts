@@ -1,3 +1,6 @@
+/** Where the engine runs: inside the desktop app, or under plain Node behind the headless server. */
+export type EngineHost = 'electron' | 'headless';
+
 // What every engine service is given. Built once by engine.ts (the composition root).
 import type { ActivityEntry } from '../../shared/domain';
 import type { Clock } from './clock';

@@ -1,3 +1,5 @@
+export type { EngineHost };
+
 // The composition root of the engine (plain Node, no Electron): opens the store, builds the
 // services, binds every contract request to its handler and runs the sender.
 
@@ -11,7 +13,7 @@ import { miscHandlers } from './api/misc-api';
 import { recipientsHandlers } from './api/recipients-api';
 import { templatesHandlers } from './api/templates-api';
 import { type Clock, systemClock } from './clock';
-import type { EngineContext } from './context';
+import type { EngineContext, EngineHost } from './context';
 import { lockDataDir } from './data-lock';
 import { EventHub } from './events/hub';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
@@ -31,7 +33,7 @@ export const SHUTDOWN_WAIT_MS = 10_000;
 
 export interface EngineOptions {
   dataDir: string;
-  transport: 'electron' | 'headless';
+  host: EngineHost;
   clock?: Clock;
   random?: () => number;
   /** Default: the OS keychain. */
@@ -98,7 +100,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     random: opts.random ?? Math.random,
     secrets: opts.secrets ?? createKeychain(),
     log,
-    localPaths: opts.transport === 'electron',
+    localPaths: opts.host === 'electron',
     wake: () => sender?.wake(),
     activity(level, message, refs = {}) {
       const entry = store.activity.add({
@@ -137,7 +139,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
 
   const importer = new Importer(ctx);
   const handlers: Handlers = {
-    ...miscHandlers(ctx, { sender: () => sender!, version: appVersion(), transport: opts.transport }),
+    ...miscHandlers(ctx, { sender: () => sender!, version: appVersion(), host: opts.host }),
     // Verify gets a throwaway transport: closing it must not close the live pool.
     ...accountHandlers(ctx, {
       transportFor: (a) => createTransport(ctx, a, google),

@@ -26,7 +26,7 @@ async function main() {
   fs.mkdirSync(opts.dataDir, { recursive: true });
   const engine = await createEngine({
     dataDir: opts.dataDir,
-    transport: 'headless',
+    host: 'headless',
     log,
     openExternal: (url) => console.log(`Open this address in your browser to continue: ${url}`),
   });

@@ -77,7 +77,7 @@ async function start(where: AppLocation) {
   fs.mkdirSync(dataDir, { recursive: true });
   engine = await createEngine({
     dataDir,
-    transport: 'electron',
+    host: 'electron',
     log,
     openExternal: (url) => {
       const target = externalLinkTarget(url);

@@ -40,7 +40,7 @@ let unbind: () => void;
 beforeAll(async () => {
   engine = await createEngine({
     dataDir: tmpDir('ct-ipc-'),
-    transport: 'electron',
+    host: 'electron',
     secrets: new MemorySecrets(),
     log: silentLogger,
     openExternal: () => {},

@@ -26,7 +26,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(path.dirname(rendererDir), `${path.basename(rendererDir)}-secret.txt`), 'outside');
   engine = await createEngine({
     dataDir: tmpDir('ct-ws-'),
-    transport: 'headless',
+    host: 'headless',
     secrets: new MemorySecrets(),
     log: silentLogger,
     openExternal: () => {},

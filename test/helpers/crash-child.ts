@@ -6,7 +6,7 @@ import { MemorySecrets } from './memory-secrets';
 
 const dataDir = process.argv[2];
 if (!dataDir) throw new Error('usage: crash-child <dataDir>');
-const engine = await createEngine({ dataDir, transport: 'headless', secrets: new MemorySecrets(), log: silentLogger });
+const engine = await createEngine({ dataDir, host: 'headless', secrets: new MemorySecrets(), log: silentLogger });
 await engine.start();
 process.stdout.write('READY\n');
 engine.hub.subscribe((event, payload) => {

@@ -43,7 +43,7 @@ export async function startEngine(
   const secrets = opts.secrets ?? new MemorySecrets();
   const engine = await createEngine({
     dataDir,
-    transport: 'headless',
+    host: 'headless',
     clock,
     secrets,
     random: opts.random ?? seeded(42),

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { EngineContext } from '../context';
+import type { EngineContext, EngineHost } from '../context';
 import { AppError, notFound } from '../errors';
 import { accountUsage } from '../sender/progress';
 import type { Sender } from '../sender/sender';
@@ -11,7 +11,7 @@ export const APP_NAME = 'Campaign Tray';
 
 export function miscHandlers(
   ctx: EngineContext,
-  deps: { sender: () => Sender; version: string; transport: 'electron' | 'headless' },
+  deps: { sender: () => Sender; version: string; host: EngineHost },
 ): Pick<Handlers, 'app.info' | 'accounts.usage' | 'activity.list' | 'outbox.list' | 'outbox.read'> {
   const { store } = ctx;
   return {
@@ -20,7 +20,7 @@ export function miscHandlers(
       return {
         name: APP_NAME,
         version: deps.version,
-        transport: deps.transport,
+        transport: deps.host,
         dataDir: ctx.dataDir,
         keychain: { available: reason === null, message: reason },
       };
