@@ -57,6 +57,41 @@ describe('import boundaries', () => {
       "export const open = () => new WebSocket('ws://x');\n",
       /Only renderer\/src\/client\/ws-client.ts/,
     ],
+    [
+      'main/engine/api/bad.ts',
+      "import { createDispatcher } from '../../rpc/dispatch';\nexport const x = createDispatcher;\n",
+      /The engine sits below main\/rpc/,
+    ],
+    [
+      'main/engine/bad.ts',
+      "import type { Dispatch } from '../rpc';\nexport type X = Dispatch;\n",
+      /The engine sits below main\/rpc/,
+    ],
+    [
+      'main/engine/sender/bad.ts',
+      "import { createTray } from '../../shell/tray';\nexport const x = createTray;\n",
+      /The engine sits below main\/rpc, main\/shell and main\/server/,
+    ],
+    [
+      'main/engine/bad.ts',
+      "import { startHttpServer } from '../server/http-server';\nexport const x = startHttpServer;\n",
+      /The engine sits below main\/rpc, main\/shell and main\/server/,
+    ],
+    [
+      'main/rpc/bad.ts',
+      "import { bindIpc } from '../shell/ipc-binding';\nexport const x = bindIpc;\n",
+      /main\/rpc sits below the shell and the server/,
+    ],
+    [
+      'main/server/bad.ts',
+      "import type { Store } from '../engine/store';\nexport type X = Store;\n",
+      /never through main\/engine\/store/,
+    ],
+    [
+      'main/server/ws-binding.ts',
+      "import { openStore } from '../engine/store/db';\nexport const x = openStore;\n",
+      /never through main\/engine\/store/,
+    ],
   ])('%s: %s is refused', (file, source, message) => {
     const r = lint(file, source);
     expect(r.ok).toBe(false);
@@ -70,6 +105,10 @@ describe('import boundaries', () => {
     ['main/server/ws-binding.ts', "import { WebSocketServer } from 'ws';\nexport const x = WebSocketServer;\n"],
     ['renderer/src/client/ws-client.ts', "export const open = () => new WebSocket('ws://x');\n"],
     ['main/engine/ok.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
+    ['main/engine/sender/ok.ts', "import { EventHub } from '../events/hub';\nexport const x = EventHub;\n"],
+    ['main/rpc/ok.ts', "import { AppError } from '../engine/errors';\nexport const x = AppError;\n"],
+    ['main/server/ok.ts', "import { createEngine } from '../engine/engine';\nexport const x = createEngine;\n"],
+    ['main/shell/ok.ts', "import { createDispatcher } from '../rpc/dispatch';\nexport const x = createDispatcher;\n"],
     ['renderer/src/ok.ts', "import { REQUEST_NAMES } from '../../shared/channels';\nexport const x = REQUEST_NAMES;\n"],
   ])('%s is allowed', (file, source) => {
     const r = lint(file, source);
