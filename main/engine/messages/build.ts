@@ -17,7 +17,7 @@ export interface MessageInput {
   messageId: string;
   date: Date;
   attachments: { filename: string; path: string; contentType: string }[];
-  listUnsubscribe: { mailto: string; url: string | null };
+  listUnsubscribe: { mailto: string; url: string | null; token?: string };
   meta: OutgoingMessage['meta'];
 }
 
@@ -66,6 +66,7 @@ export async function buildMessage(input: MessageInput): Promise<OutgoingMessage
   const headers = unsubscribeHeaders({
     mailto: singleAddress(input.listUnsubscribe.mailto, 'unsubscribe'),
     url: input.listUnsubscribe.url === null ? null : oneLine(input.listUnsubscribe.url),
+    ...(input.listUnsubscribe.token ? { token: input.listUnsubscribe.token } : {}),
   });
 
   const composer = new MailComposer({

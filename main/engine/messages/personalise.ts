@@ -1,6 +1,6 @@
 import type { Campaign } from '../../../shared/domain';
 import type { CompiledTemplate, Rendered } from './template';
-import { listUnsubscribe } from './unsubscribe';
+import { listUnsubscribe, type UnsubscribeToken } from './unsubscribe';
 
 /**
  * One recipient's subject, bodies and unsubscribe targets. The preview and the sender both call
@@ -11,13 +11,15 @@ export function personalise(
   campaign: Pick<Campaign, 'unsubscribe'>,
   fromAddress: string,
   to: { address: string; fields: Record<string, string> },
-): Rendered & { unsubscribe: { mailto: string; url: string | null } } {
+  token: UnsubscribeToken | null = null,
+): Rendered & { unsubscribe: { mailto: string; url: string | null; token?: string } } {
   const vars: Record<string, string> = { ...to.fields, email: to.address };
   const unsubscribe = listUnsubscribe({
     mailto: campaign.unsubscribe.mailto,
     fromAddress,
     urlTemplate: campaign.unsubscribe.urlTemplate,
     vars,
+    token,
   });
   if (unsubscribe.url) vars.unsubscribe_url = unsubscribe.url;
   return { ...template.render(vars), unsubscribe };

@@ -1,11 +1,14 @@
 // Turns one claimed recipient into the exact bytes every transport sends.
 import type { Account, Campaign } from '../../../shared/domain';
 import type { EngineContext } from '../context';
+import { tokenKeyLoader } from '../feedback/token-key';
 import { attachmentPath } from '../messages/attachments';
 import { buildMessage } from '../messages/build';
 import { personalise } from '../messages/personalise';
 import { type CompiledTemplate, compileTemplate } from '../messages/template';
+import { unsubscribeToken } from '../messages/unsubscribe';
 import type { Claimed } from '../store/recipients';
+import { plusAddressing } from '../transports/presets';
 import type { OutgoingMessage } from '../transports/transport';
 
 export function createPreparer(ctx: EngineContext) {
@@ -20,11 +23,20 @@ export function createPreparer(ctx: EngineContext) {
     return tpl;
   };
 
+  const tokenKey = tokenKeyLoader(ctx.secrets, ctx.log);
+
   return async function prepare(claimed: Claimed, campaign: Campaign, account: Account): Promise<OutgoingMessage> {
-    const { unsubscribe, ...rendered } = personalise(templateFor(campaign), campaign, account.fromAddress, {
-      address: claimed.address,
-      fields: claimed.fields,
-    });
+    const key = await tokenKey();
+    const token = key
+      ? { value: unsubscribeToken(key, claimed.id, claimed.address.toLowerCase()), plus: plusAddressing(account) }
+      : null;
+    const { unsubscribe, ...rendered } = personalise(
+      templateFor(campaign),
+      campaign,
+      account.fromAddress,
+      { address: claimed.address, fields: claimed.fields },
+      token,
+    );
     return buildMessage({
       from: { name: account.fromName, address: account.fromAddress },
       to: claimed.address,

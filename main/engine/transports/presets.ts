@@ -201,3 +201,15 @@ export function providerCeiling(account: {
     ? { perMinute: 50, perDay: 500, provider: 'A consumer Gmail account' }
     : { perMinute: 50, perDay: 2_000, provider: 'A Google Workspace account' };
 }
+
+/**
+ * Mailboxes that deliver `local+tag@domain` to `local@domain` (documented by Google, Microsoft,
+ * Apple and Fastmail). Elsewhere the unsubscribe token rides in the mailto subject only.
+ */
+const PLUS_ADDRESSING_PRESETS = new Set(['gmail', 'outlook', 'icloud', 'fastmail']);
+
+export function plusAddressing(account: { kind: AccountKind; preset?: string }): boolean {
+  if (account.kind === 'smtp') return PLUS_ADDRESSING_PRESETS.has(account.preset ?? 'custom');
+  // Gmail over the API always does; the local outbox delivers nowhere, so either form is safe.
+  return true;
+}

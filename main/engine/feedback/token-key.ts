@@ -1,0 +1,36 @@
+// The key that signs unsubscribe tokens. It lives in the keychain like every other secret, so a
+// token cannot be forged by someone who has the database but not the user's login.
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log';
+import { registerSecret } from '../log';
+import type { SecretStore } from '../secrets/secret-store';
+
+export const UNSUBSCRIBE_KEY = 'unsubscribe-token-key';
+
+/**
+ * Returns a loader that reads (or creates once) the key and keeps it for the process. Without a
+ * usable keychain it yields null: messages then carry a plain unsubscribe mailto, and a request
+ * is matched by its reference to our Message-ID instead of a token.
+ */
+export function tokenKeyLoader(secrets: SecretStore, log: Logger): () => Promise<Buffer | null> {
+  let cached: Promise<Buffer | null> | null = null;
+  const load = async (): Promise<Buffer | null> => {
+    try {
+      let hex = await secrets.get(UNSUBSCRIBE_KEY);
+      if (!hex) {
+        hex = randomBytes(32).toString('hex');
+        await secrets.set(UNSUBSCRIBE_KEY, hex);
+      }
+      registerSecret(hex);
+      return Buffer.from(hex, 'hex');
+    } catch (err) {
+      log.warn(`Unsubscribe tokens are off until the keychain can be read: ${(err as Error).message}`);
+      cached = null; // try again on the next message
+      return null;
+    }
+  };
+  return () => {
+    cached ??= load();
+    return cached;
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { tokenKeyLoader, UNSUBSCRIBE_KEY } from '../../main/engine/feedback/token-key';
+import { silentLogger } from '../../main/engine/log';
+import {
+  findUnsubscribeToken,
+  listUnsubscribe,
+  mailtoUri,
+  plusTagged,
+  tokenRecipientId,
+  unsubscribeHeaders,
+  unsubscribeToken,
+  verifyUnsubscribeToken,
+} from '../../main/engine/messages/unsubscribe';
+import { plusAddressing } from '../../main/engine/transports/presets';
+import { MemorySecrets } from '../helpers/memory-secrets';
+
+const KEY = Buffer.alloc(32, 7);
+
+describe('unsubscribe tokens', () => {
+  it('binds recipient id and address, and rejects anything else', () => {
+    const t = unsubscribeToken(KEY, 42, 'bob@example.org');
+    expect(t).toMatch(/^16-[0-9a-f]{20}$/);
+    expect(tokenRecipientId(t)).toBe(42);
+    expect(verifyUnsubscribeToken(KEY, t, 42, 'bob@example.org')).toBe(true);
+    expect(verifyUnsubscribeToken(KEY, t.toUpperCase(), 42, 'bob@example.org')).toBe(true);
+    expect(verifyUnsubscribeToken(KEY, t, 42, 'mallory@example.org')).toBe(false);
+    expect(verifyUnsubscribeToken(KEY, t, 43, 'bob@example.org')).toBe(false);
+    expect(verifyUnsubscribeToken(Buffer.alloc(32, 8), t, 42, 'bob@example.org')).toBe(false);
+    expect(verifyUnsubscribeToken(KEY, `${t.slice(0, -1)}0`, 42, 'bob@example.org')).toBe(t.endsWith('0'));
+    expect(tokenRecipientId('16-xyz')).toBeNull();
+  });
+
+  it('rides in a plus-addressed mailto only for the sending mailbox where plus addressing works', () => {
+    const token = { value: unsubscribeToken(KEY, 42, 'bob@example.org'), plus: true };
+    const base = { fromAddress: 'ana@example.com', urlTemplate: null, vars: {} };
+    expect(listUnsubscribe({ ...base, mailto: null, token })).toEqual({
+      mailto: `ana+unsub-${token.value}@example.com`,
+      url: null,
+      token: token.value,
+    });
+    // Another mailbox than the sender's is not read by the app: no tag there, the subject still has it.
+    expect(listUnsubscribe({ ...base, mailto: 'optout@example.com', token }).mailto).toBe('optout@example.com');
+    expect(listUnsubscribe({ ...base, mailto: null, token: { ...token, plus: false } }).mailto).toBe('ana@example.com');
+    expect(listUnsubscribe({ ...base, mailto: null, token: null })).toEqual({ mailto: 'ana@example.com', url: null });
+  });
+
+  it('puts the token in the mailto subject, and finds it again in address or subject', () => {
+    const t = unsubscribeToken(KEY, 42, 'bob@example.org');
+    expect(mailtoUri(plusTagged('ana@example.com', t), t)).toBe(
+      `mailto:ana+unsub-${t}@example.com?subject=unsubscribe%20${t}`,
+    );
+    expect(unsubscribeHeaders({ mailto: 'ana@example.com', url: null, token: t })).toEqual([
+      ['List-Unsubscribe', `<mailto:ana@example.com?subject=unsubscribe%20${t}>`],
+    ]);
+    // A malformed token never reaches a header.
+    expect(unsubscribeHeaders({ mailto: 'ana@example.com', url: null, token: 'x>\r\nBcc: e@x' })).toEqual([
+      ['List-Unsubscribe', '<mailto:ana@example.com?subject=unsubscribe>'],
+    ]);
+    expect(findUnsubscribeToken([`ana+unsub-${t}@example.com`], 'whatever')).toBe(t);
+    expect(findUnsubscribeToken(['ana@example.com'], `Unsubscribe ${t.toUpperCase()}`)).toBe(t);
+    expect(findUnsubscribeToken(['ana@example.com'], 'unsubscribe')).toBeNull();
+  });
+
+  it('plus addressing by provider', () => {
+    expect(plusAddressing({ kind: 'gmail' })).toBe(true);
+    expect(plusAddressing({ kind: 'smtp', preset: 'fastmail' })).toBe(true);
+    expect(plusAddressing({ kind: 'smtp', preset: 'ses' })).toBe(false);
+    expect(plusAddressing({ kind: 'smtp', preset: 'custom' })).toBe(false);
+  });
+});
+
+describe('token key', () => {
+  it('is created once in the keychain and reused', async () => {
+    const secrets = new MemorySecrets();
+    const a = await tokenKeyLoader(secrets, silentLogger)();
+    expect(a?.length).toBe(32);
+    expect(await secrets.get(UNSUBSCRIBE_KEY)).toBe(a!.toString('hex'));
+    const b = await tokenKeyLoader(secrets, silentLogger)();
+    expect(b!.equals(a!)).toBe(true);
+  });
+});
