@@ -30,6 +30,18 @@ export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 export const SUPPRESSION_REASONS = ['unsubscribed', 'bounced', 'complained', 'manual'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
+/** What a message read from a sending mailbox turned out to be. */
+export const FEEDBACK_KINDS = [
+  'hard_bounce',
+  'soft_bounce',
+  'complaint',
+  'auto_reply',
+  'reply',
+  'unsubscribe',
+  'unrelated',
+] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+
 export interface Limits {
   perMinute: number;
   perHour: number;
