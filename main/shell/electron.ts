@@ -5,11 +5,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // biome-ignore lint/style/noRestrictedImports: the entry only hands ipcMain to bindIpc, which owns every handler.
 import { app, type BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { systemClock } from '../engine/clock';
 import { createEngine, type Engine, SHUTDOWN_WAIT_MS } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
 import { createDispatcher } from '../rpc/dispatch';
+import { electronNotifier, electronPower, electronTray } from './electron-ui';
+import { engineLink } from './engine-link';
 import { bindIpc, forwardEvents, type IpcEventLike, isTrustedFrameUrl } from './ipc-binding';
+import { ShellModel } from './model';
 import { startNotifications } from './notifications';
 import { devServerOrigin, shellPaths, userDataOverride } from './paths';
 import { startPowerGuard } from './power';
@@ -109,17 +113,23 @@ async function start(where: AppLocation) {
     win = null;
   });
 
-  const shared = { store: engine.store, hub: engine.hub, log };
+  // The tray, notifications and power guard see the engine only through the contract and its events.
+  const link = engineLink(dispatch, engine.hub);
+  const model = new ShellModel(link, log);
+  cleanups.push(() => model.stop());
+  cleanups.push(startNotifications({ ui: electronNotifier(paths.iconDir), link, clock: systemClock, open, log }));
+  await model.start();
   const tray = createTray({
-    ...shared,
-    iconDir: paths.iconDir,
-    dispatch,
+    ui: electronTray(paths.iconDir),
+    model,
+    link,
+    clock: systemClock,
     open,
     quit: () => app.quit(),
+    log,
   });
   cleanups.push(() => tray.destroy());
-  cleanups.push(startNotifications({ ...shared, iconDir: paths.iconDir, open }));
-  cleanups.push(startPowerGuard(shared));
+  cleanups.push(startPowerGuard({ ui: electronPower, model, log }));
 }
 
 /** Resolves when the engine stopped or the timeout passed, whichever comes first. */

@@ -1,83 +1,94 @@
-// System notifications for what the user must know while the window is hidden: an account that
-// needs reconnecting, a campaign that finished, a campaign the engine paused itself.
-import path from 'node:path';
-import { Notification } from 'electron';
-import type { EventPayloads } from '../../shared/contract';
-import type { CampaignStatus } from '../../shared/domain';
-import type { EventHub } from '../engine/events/hub';
-import type { Logger } from '../engine/log';
-import type { Store } from '../engine/store';
+// System notifications for what the user must know while the window is hidden: a campaign that
+// finished, a campaign the engine paused itself, an account that needs reconnecting or cannot send
+// for a while. Each one answers one engine event; nothing is inferred from state.
+import type { EventName, EventPayloads } from '../../shared/contract';
+import type { Clock } from '../engine/clock';
+import type { EngineLink } from './engine-link';
 import type { ShellView } from './window';
 
+/** Electron's Notification as this module needs it (electron-ui.ts adapts the real one). */
+export interface NotifierUi {
+  supported(): boolean;
+  /** `gone` runs when the notification is clicked away or dismissed. */
+  show(note: { title: string; body: string }, on: { click(): void; gone(): void }): { close(): void };
+}
+
 export interface NotificationOptions {
-  store: Store;
-  hub: EventHub;
-  iconDir: string;
+  ui: NotifierUi;
+  link: EngineLink;
+  clock: Clock;
   open(view?: ShellView): void;
-  log: Logger;
+  log: { info(message: string): void; warn(message: string, detail?: unknown): void };
+}
+
+/** What one event tells the user, or null when it is not worth interrupting them. */
+export function noteFor<E extends EventName>(
+  event: E,
+  payload: EventPayloads[E],
+): { title: string; body: string; view: ShellView } | null {
+  switch (event) {
+    case 'campaign.finished': {
+      const p = payload as EventPayloads['campaign.finished'];
+      const parts = [`${p.counts.sent} sent`];
+      if (p.counts.failed) parts.push(`${p.counts.failed} failed`);
+      if (p.counts.skipped) parts.push(`${p.counts.skipped} skipped`);
+      return { title: `“${p.name}” finished`, body: parts.join(', '), view: 'campaigns' };
+    }
+    case 'campaign.status': {
+      const p = payload as EventPayloads['campaign.status'];
+      // The user's own pauses need no news; the engine's (breaker, unknown outcomes, no account) do.
+      if (p.to !== 'paused' || p.cause === 'user') return null;
+      return {
+        title: `“${p.name}” was paused`,
+        body: p.reason ?? 'Open the campaign to see why and resume it.',
+        view: 'campaigns',
+      };
+    }
+    case 'account.needsReauth': {
+      const p = payload as EventPayloads['account.needsReauth'];
+      return { title: `Reconnect ${p.label}`, body: p.message, view: 'accounts' };
+    }
+    case 'account.limited': {
+      const p = payload as EventPayloads['account.limited'];
+      // A throttle is a short cool-down the sender rides out; a spent quota or a locked keychain
+      // stops the account for long enough that the user wants to know.
+      if (p.cause === 'throttle') return null;
+      return { title: `${p.label} cannot send for now`, body: p.message, view: 'accounts' };
+    }
+    default:
+      return null;
+  }
 }
 
 export function startNotifications(opts: NotificationOptions): () => void {
-  if (!Notification.isSupported()) {
-    opts.log.info('system notifications are not supported here; the tray menu still shows problems');
+  const { ui, link, clock, log } = opts;
+  if (!ui.supported()) {
+    log.info('system notifications are not supported here; the tray menu still shows problems');
     return () => {};
   }
-  const icon = process.platform === 'darwin' ? undefined : path.join(opts.iconDir, 'icon.png');
   // Shown notifications are kept referenced: a collected one loses its click handler.
-  const shown = new Set<Notification>();
+  const shown = new Set<{ close(): void }>();
+  /** accountId:cause → until, so several sends that hit one limit make one notification. */
+  const limitedUntil = new Map<string, number>();
 
-  function notify(title: string, body: string, view: ShellView) {
-    const n = new Notification({ title, body, ...(icon ? { icon } : {}) });
-    shown.add(n);
-    n.on('click', () => opts.open(view));
-    n.on('close', () => shown.delete(n));
-    n.show();
-  }
-
-  // The last status seen per campaign: a notification is about a change, never about a state.
-  const statuses = new Map<number, CampaignStatus>();
-  for (const c of opts.store.campaigns.list()) statuses.set(c.id, c.status);
-
-  function check(campaignId: number) {
-    const c = opts.store.campaigns.get(campaignId);
-    const before = statuses.get(campaignId);
-    if (!c) {
-      statuses.delete(campaignId);
-      return;
-    }
-    statuses.set(campaignId, c.status);
-    if (before !== 'sending' || c.status === before) return;
-    if (c.status === 'done') {
-      const counts = opts.store.recipients.counts(c.id);
-      const parts = [`${counts.sent} sent`];
-      if (counts.failed) parts.push(`${counts.failed} failed`);
-      if (counts.uncertain) parts.push(`${counts.uncertain} uncertain (check before resending)`);
-      notify(`“${c.name}” finished`, parts.join(', '), 'campaigns');
-    } else if (c.status === 'paused' && c.pausedReason) {
-      notify(`“${c.name}” was paused`, c.pausedReason, 'campaigns');
-    }
-  }
-
-  const unsubscribe = opts.hub.subscribe((event, payload) => {
+  const unsubscribe = link.subscribe((event, payload) => {
     try {
-      switch (event) {
-        case 'account.needsReauth': {
-          const p = payload as EventPayloads['account.needsReauth'];
-          notify(`Reconnect ${p.label}`, p.message, 'accounts');
-          break;
-        }
-        case 'campaign.progress':
-          check((payload as EventPayloads['campaign.progress']).campaignId);
-          break;
-        case 'campaigns.changed': {
-          const id = (payload as EventPayloads['campaigns.changed']).campaignId;
-          if (id === null) for (const c of opts.store.campaigns.list()) check(c.id);
-          else check(id);
-          break;
-        }
+      if (event === 'account.limited') {
+        const p = payload as EventPayloads['account.limited'];
+        const key = `${p.accountId}:${p.cause}`;
+        const before = limitedUntil.get(key);
+        if (before !== undefined && before > clock.now()) return;
+        limitedUntil.set(key, p.until);
       }
+      const note = noteFor(event, payload);
+      if (!note) return;
+      const n = ui.show(
+        { title: note.title, body: note.body },
+        { click: () => opts.open(note.view), gone: () => shown.delete(n) },
+      );
+      shown.add(n);
     } catch (err) {
-      opts.log.warn('a notification could not be shown', err);
+      log.warn('a notification could not be shown', err);
     }
   });
 
