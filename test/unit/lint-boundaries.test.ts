@@ -83,6 +83,16 @@ describe('import boundaries', () => {
       /main\/rpc sits below the shell and the server/,
     ],
     [
+      'main/shell/tray.ts',
+      "import type { Store } from '../engine/store';\nexport type X = Store;\n",
+      /never through main\/engine\/store/,
+    ],
+    [
+      'main/shell/ipc-binding.ts',
+      "import { openStore } from '../engine/store/db';\nexport const x = openStore;\n",
+      /never through main\/engine\/store/,
+    ],
+    [
       'main/server/bad.ts',
       "import type { Store } from '../engine/store';\nexport type X = Store;\n",
       /never through main\/engine\/store/,
@@ -109,6 +119,7 @@ describe('import boundaries', () => {
     ['main/rpc/ok.ts', "import { AppError } from '../engine/errors';\nexport const x = AppError;\n"],
     ['main/server/ok.ts', "import { createEngine } from '../engine/engine';\nexport const x = createEngine;\n"],
     ['main/shell/ok.ts', "import { createDispatcher } from '../rpc/dispatch';\nexport const x = createDispatcher;\n"],
+    ['main/shell/ok.ts', "import type { Clock } from '../engine/clock';\nexport type X = Clock;\n"],
     ['renderer/src/ok.ts', "import { REQUEST_NAMES } from '../../shared/channels';\nexport const x = REQUEST_NAMES;\n"],
   ])('%s is allowed', (file, source) => {
     const r = lint(file, source);
