@@ -15,6 +15,7 @@ import { templatesHandlers } from './api/templates-api';
 import { type Clock, systemClock } from './clock';
 import type { EngineContext, EngineHost } from './context';
 import { lockDataDir } from './data-lock';
+import { AppError } from './errors';
 import { EventHub } from './events/hub';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
 import { createLogger, type Logger } from './log';
@@ -22,7 +23,7 @@ import { Importer } from './recipients/importer';
 import { createKeychain } from './secrets/keychain';
 import type { SecretStore } from './secrets/secret-store';
 import { createPreparer } from './sender/prepare';
-import { campaignProgress, ProgressReporter } from './sender/progress';
+import { campaignProgress } from './sender/progress';
 import { Sender } from './sender/sender';
 import { openStore, type Store } from './store';
 import { DB_FILE } from './store/db';
@@ -116,12 +117,22 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
   };
 
   const transports = new TransportCache(ctx, google);
-  const progress = new ProgressReporter(ctx, () => sender!);
+  // A campaign's progress is rebuilt from the ledger only when the hub sends it out (coalesced there).
+  const progressChanged = (id: number) =>
+    hub.emitLatest('campaign.progress', String(id), () => {
+      try {
+        return campaignProgress(ctx, sender!, id);
+      } catch (err) {
+        // A campaign deleted meanwhile has nothing to report; anything else is worth a line in the log.
+        if (!(err instanceof AppError && err.code === 'not_found')) log.warn(`progress of campaign ${id} failed`, err);
+        return null;
+      }
+    });
   sender = new Sender({
     ctx,
     transportFor: (a) => transports.get(a),
     prepare: createPreparer(ctx),
-    onProgress: (id) => progress.mark(id),
+    onProgress: progressChanged,
   });
   const outbox = ensureOutboxAccount(ctx);
 
@@ -133,7 +144,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     }
     if (event === 'campaigns.changed') {
       const id = (payload as { campaignId: number | null }).campaignId;
-      if (id !== null) progress.mark(id);
+      if (id !== null) progressChanged(id);
     }
   });
 
@@ -170,8 +181,6 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
       stopped = true;
       try {
         await sender!.stop(opts.shutdownTimeoutMs ?? SHUTDOWN_WAIT_MS);
-        progress.flush();
-        progress.close();
         hub.flushAll();
         // Bounded: a send still hanging after the sender's wait stays `sending` → uncertain next start.
         await Promise.race([transports.closeAll(), new Promise((r) => setTimeout(r, 2_000).unref())]);

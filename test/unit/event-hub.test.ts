@@ -106,4 +106,46 @@ describe('EventHub', () => {
     const ids = got.map((g) => (g.payload as { campaignId: number }).campaignId);
     expect(new Set(ids)).toEqual(new Set([1, 2, 3]));
   });
+
+  it('builds a lazily given payload once per interval, at delivery, from the state at that moment', () => {
+    const clock = new ManualClock();
+    const hub = new EventHub(clock, 250);
+    const got = recorder(hub);
+    let sent = 0;
+    let builds = 0;
+    const build = () => {
+      builds++;
+      return progress(1, sent);
+    };
+    for (let i = 0; i < 1000; i++) {
+      sent++;
+      hub.emitLatest('campaign.progress', '1', build);
+      clock.advance(1);
+    }
+    clock.advance(250);
+    // One build at once, then one per interval: never one per send.
+    expect(builds).toBe(got.length);
+    expect(builds).toBeLessThanOrEqual(1000 / 250 + 2);
+    expect(got.map((g) => (g.payload as CampaignProgress).counts.sent).at(-1)).toBe(1000);
+  });
+
+  it('shares a topic between emit and emitLatest, skips a build that has nothing to say, and flushes builds', () => {
+    const clock = new ManualClock();
+    const hub = new EventHub(clock, 250);
+    const got = recorder(hub);
+    hub.emit('campaign.progress', progress(1, 1));
+    hub.emitLatest('campaign.progress', '1', () => progress(1, 2));
+    hub.emitLatest('campaign.progress', '2', () => progress(2, 5));
+    hub.emitLatest('campaign.progress', '2', () => null);
+    clock.advance(100);
+    hub.emitLatest('campaign.progress', '1', () => progress(1, 3));
+    hub.flushAll();
+    expect(
+      got.map((g) => [(g.payload as CampaignProgress).campaignId, (g.payload as CampaignProgress).counts.sent]),
+    ).toEqual([
+      [1, 1],
+      [2, 5],
+      [1, 3],
+    ]);
+  });
 });

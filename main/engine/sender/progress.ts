@@ -1,5 +1,5 @@
-// What the dashboard shows for one campaign, computed from the ledger and the recipients table,
-// and pushed at most a few times a second however fast the sender goes.
+// What the dashboard shows for one campaign, computed from the ledger and the recipients table.
+// The event hub pushes it at most a few times a second however fast the sender goes.
 import type { Account, AccountUsage, CampaignProgress } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { notFound } from '../errors';
@@ -88,39 +88,3 @@ export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId:
 
 const before = (a: { position: number; id: number }, b: { position: number; id: number }) =>
   a.position < b.position || (a.position === b.position && a.id < b.id);
-
-/** Coalesces "something changed" into at most one computation per campaign per interval. */
-export class ProgressReporter {
-  private dirty = new Set<number>();
-  private cancel: (() => void) | null = null;
-
-  constructor(
-    private ctx: EngineContext,
-    private sender: () => Sender,
-    private intervalMs = 250,
-  ) {}
-
-  mark(campaignId: number): void {
-    this.dirty.add(campaignId);
-    if (!this.cancel) this.cancel = this.ctx.clock.setTimer(() => this.flush(), this.intervalMs);
-  }
-
-  flush(): void {
-    this.cancel?.();
-    this.cancel = null;
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    for (const id of ids) {
-      try {
-        this.ctx.hub.emit('campaign.progress', campaignProgress(this.ctx, this.sender(), id));
-      } catch {
-        // The campaign was deleted meanwhile: nothing to report.
-      }
-    }
-  }
-
-  close(): void {
-    this.cancel?.();
-    this.cancel = null;
-  }
-}
