@@ -17,6 +17,7 @@ import { type EventName, type EventPayloads, type RequestInput, requests } from 
 import type { Account, AccountKind } from '../../shared/domain';
 import { campaignSettings } from '../helpers/context';
 import { MemorySecrets } from '../helpers/memory-secrets';
+import { recordOutcome } from '../helpers/outcomes';
 import { type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
 import { tmpDir } from '../helpers/tmp';
 
@@ -341,7 +342,7 @@ describe('changing, checking, pausing and removing accounts', () => {
     store.recipients.insertMany(c.id, [{ address: 'ann@example.org', addressKey: 'ann@example.org', fields: {} }], now);
     const claimed = store.recipients.claim(c.id, a.id, now, 60_000, () => '<sent-1@x>');
     if (!claimed) throw new Error('a recipient should be claimable');
-    store.recipients.markSent(claimed.id, now);
+    recordOutcome(store, claimed, { state: 'sent' }, now);
     store.campaigns.setStatus(c.id, 'sending', null, now);
 
     const busy = await appError(call('accounts.remove', { id: a.id }));

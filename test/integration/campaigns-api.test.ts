@@ -1,7 +1,7 @@
 // The campaign lifecycle through the contract: what may start, what may change while sending, and
 // what the user's decisions about failed and uncertain rows do.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestInput, RequestName } from '../../shared/contract';
+import type { EventPayloads, RequestInput, RequestName } from '../../shared/contract';
 import { addRecipients, type Harness, limits, runUntil, startEngine } from '../helpers/engine-harness';
 
 let h: Harness;
@@ -70,6 +70,44 @@ describe('campaign lifecycle', () => {
     expect(counts.queued).toBe(0);
     expect(counts.sent + counts.skipped).toBe(3);
     expect(await refused('campaigns.resendUncertain', { id: c.id })).toMatchObject({ code: 'conflict' });
+  });
+
+  it('every status change is one event from the lifecycle table; an illegal one is refused with a sentence', async () => {
+    h = await startEngine();
+    const moves: EventPayloads['campaign.status'][] = [];
+    const finished: EventPayloads['campaign.finished'][] = [];
+    h.engine.hub.subscribe((event, payload) => {
+      if (event === 'campaign.status') moves.push(payload as EventPayloads['campaign.status']);
+      if (event === 'campaign.finished') finished.push(payload as EventPayloads['campaign.finished']);
+    });
+    const c = await campaignWith(['a@example.test']);
+    expect(await refused('campaigns.pause', { id: c.id })).toMatchObject({
+      code: 'conflict',
+      message: 'Only a sending campaign can be paused.',
+    });
+    await h.call('campaigns.start', { id: c.id });
+    expect(await refused('campaigns.start', { id: c.id })).toMatchObject({
+      code: 'conflict',
+      message: 'The campaign is already sending.',
+    });
+    await h.call('campaigns.pause', { id: c.id });
+    expect(await refused('campaigns.pause', { id: c.id })).toMatchObject({
+      message: 'The campaign is already paused.',
+    });
+    await h.call('campaigns.resume', { id: c.id });
+    await runUntil(h, () => finished.length === 1, 10 * 60_000);
+    expect(await refused('campaigns.resume', { id: c.id })).toMatchObject({ code: 'conflict' });
+    expect(await refused('campaigns.cancel', { id: c.id })).toMatchObject({
+      message: 'The campaign has already ended.',
+    });
+    const base = { campaignId: c.id, name: 'Spring', reason: null };
+    expect(moves).toEqual([
+      { ...base, from: 'draft', to: 'sending', cause: 'user' },
+      { ...base, from: 'sending', to: 'paused', cause: 'user' },
+      { ...base, from: 'paused', to: 'sending', cause: 'user' },
+      { ...base, from: 'sending', to: 'done', cause: 'finished' },
+    ]);
+    expect(finished).toEqual([{ campaignId: c.id, name: 'Spring', counts: expect.objectContaining({ sent: 1 }) }]);
   });
 
   it('retry failed sends the failures again, but never to a suppressed address', async () => {

@@ -102,7 +102,7 @@ describe('send path with injected SMTP faults', () => {
   ])('throttle (%s): requeued with no attempt spent, account cooled down, work moves on', async (message, code) => {
     const a = await server(() => ({ kind: 'reply', stage: 'rcpt', code, message: message.replace(/^\d+ /, '') }));
     const b = await server(() => accept);
-    const { h, c, pool } = await setup(
+    const { h, c, pool, events } = await setup(
       [
         { server: a, perMinute: 30 },
         { server: b, perMinute: 30 },
@@ -110,6 +110,8 @@ describe('send path with injected SMTP faults', () => {
       10,
     );
     await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 10, 60 * MIN);
+    const limited = events.filter((e) => e.event === 'account.limited').map((e) => e.payload);
+    expect(limited[0]).toMatchObject({ accountId: pool[0], label: 'Account A', cause: 'throttle' });
     expect(deliveries(a).size).toBe(0);
     expect(deliveries(b).size, JSON.stringify(b.received.map((r) => r.to))).toBe(10);
     const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 100 }).rows;
@@ -144,7 +146,7 @@ describe('send path with injected SMTP faults', () => {
       ++sent <= 2 ? accept : { kind: 'reply', stage: 'data', code: 550, message: '5.4.5 Daily sending quota exceeded' },
     );
     const b = await server(() => accept);
-    const { h, c, pool } = await setup(
+    const { h, c, pool, events } = await setup(
       [
         { server: a, perMinute: 30 },
         { server: b, perMinute: 30 },
@@ -158,6 +160,10 @@ describe('send path with injected SMTP faults', () => {
     expect([...got.values()].every((n) => n === 1)).toBe(true);
     const accountA = h.engine.store.accounts.get(pool[0]!)!;
     expect(accountA.cooldownUntil! - clock.now()).toBeGreaterThan(20 * 60 * MIN);
+    const limited = events.filter((e) => e.event === 'account.limited').map((e) => e.payload);
+    expect(limited).toEqual([
+      expect.objectContaining({ accountId: pool[0], cause: 'quota', until: accountA.cooldownUntil }),
+    ]);
   });
 
   it('wrong password (535): the account needs re-auth, the user is told, its rows go to the other account', async () => {
@@ -273,8 +279,16 @@ describe('send path with injected SMTP faults', () => {
     ['554 5.7.1 Message rejected as spam', 554],
   ])('message rejected (%s): fails; ten in a row pause the campaign', async (message, code) => {
     const a = await server(() => ({ kind: 'reply', stage: 'data', code, message: message.replace(/^\d+ /, '') }));
-    const { h, c } = await setup([{ server: a, perMinute: 600 }], 25);
+    const { h, c, events } = await setup([{ server: a, perMinute: 600 }], 25);
     await runUntil(h, () => h.engine.store.campaigns.get(c.id)!.status === 'paused', 30 * MIN);
+    const moves = events.filter((e) => e.event === 'campaign.status').map((e) => e.payload);
+    expect(moves.at(-1)).toMatchObject({
+      campaignId: c.id,
+      from: 'sending',
+      to: 'paused',
+      cause: 'breaker',
+      reason: expect.stringMatching(/rejected permanently/),
+    });
     const campaign = h.engine.store.campaigns.get(c.id)!;
     expect(campaign.status).toBe('paused');
     expect(campaign.pausedReason).toMatch(/rejected permanently/);

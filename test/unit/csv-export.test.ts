@@ -9,6 +9,7 @@ const toCsv = (header: string[], rows: Iterable<string[]>) => toCsvPaged(header,
 import type { Store } from '../../main/engine/store';
 import { campaignSettings, testContext } from '../helpers/context';
 import { limits } from '../helpers/limits';
+import { recordOutcome } from '../helpers/outcomes';
 import { tmpDir } from '../helpers/tmp';
 
 const BOM = '\uFEFF';
@@ -118,13 +119,14 @@ describe('campaigns.exportResults', () => {
     const t0 = clock.now();
     const ids = ['<m1@campaign-tray.local>', '<m2@campaign-tray.local>'];
     const sent = store.recipients.claim(c.id, acct.id, t0, 60_000, () => ids[0]!)!;
-    store.recipients.markSent(sent.id, t0 + 1000);
+    recordOutcome(store, sent, { state: 'sent' }, t0 + 1000);
     const failed = store.recipients.claim(c.id, acct.id, t0, 60_000, () => ids[1]!)!;
-    store.recipients.markFailed(failed.id, {
-      now: t0 + 2000,
-      error: '550 5.1.1 User unknown',
-      errorClass: 'recipient',
-    });
+    recordOutcome(
+      store,
+      failed,
+      { state: 'failed', error: '550 5.1.1 User unknown', errorClass: 'recipient' },
+      t0 + 2000,
+    );
 
     const file = await h['campaigns.exportResults']({ id: c.id });
     expect(file.filename).toBe('Spring-Sale-2026-results.csv');

@@ -6,6 +6,7 @@ import { AppError } from '../../main/engine/errors';
 import { createStore } from '../../main/engine/store';
 import { DB_FILE, openDatabase, schemaVersion } from '../../main/engine/store/db';
 import { assertMonotonic, migrations } from '../../main/engine/store/migrations';
+import { recordOutcome } from '../helpers/outcomes';
 import { tmpDir } from '../helpers/tmp';
 
 const limits = { perMinute: 10, perHour: 100, perDay: 1000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent: 1 };
@@ -178,7 +179,12 @@ describe('the send path in the store', () => {
     expect(c1.address).toBe('a@x.test');
     expect(c1.messageId).toBe('<id-1@x.test>');
     expect(store.ledger.countSince(account.id, 0)).toBe(1);
-    store.recipients.requeue(c1.id, { at: now + 500, now, spendAttempt: true, error: 'x', errorClass: 'transient' });
+    recordOutcome(
+      store,
+      c1,
+      { state: 'queued', at: now + 500, spendAttempt: true, error: 'x', errorClass: 'transient' },
+      now,
+    );
     // b is due now, a only later.
     const c2 = store.recipients.claim(campaign.id, account.id, now, 60_000, mid)!;
     expect(c2.address).toBe('b@x.test');
@@ -194,7 +200,12 @@ describe('the send path in the store', () => {
     const { campaign, account, now } = seed(store);
     store.recipients.insertMany(campaign.id, [{ address: 'a@x.test', addressKey: 'a@x.test', fields: {} }], now);
     const c = store.recipients.claim(campaign.id, account.id, now, 60_000, () => '<m@x>')!;
-    store.recipients.requeue(c.id, { at: now, now, spendAttempt: false, error: '421', errorClass: 'throttle' });
+    recordOutcome(
+      store,
+      c,
+      { state: 'queued', at: now, spendAttempt: false, error: '421', errorClass: 'throttle' },
+      now,
+    );
     expect(store.ledger.countSince(account.id, 0)).toBe(0);
     expect(store.recipients.get(c.id)!.attempts).toBe(0);
   });

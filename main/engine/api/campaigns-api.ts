@@ -2,11 +2,13 @@
 // makes about uncertain and failed rows. The sender reads the status from the database, so a
 // pause takes effect on its next pass; in-flight sends finish and are recorded.
 import type { CampaignPatch } from '../../../shared/contract';
-import type { Campaign, CampaignSettings, CampaignStatus } from '../../../shared/domain';
+import type { Campaign, CampaignSettings } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { compileTemplate, validateTemplate } from '../messages/template';
+import { type CampaignAction, deletable, editable, reopens, TRANSITIONS, transition } from '../policy/lifecycle';
 import { isValidTimeZone } from '../policy/window';
+import { moveCampaign } from '../sender/campaign-status';
 import { inChunks } from './bulk';
 import type { Handlers } from './handlers';
 
@@ -40,9 +42,8 @@ export function campaignHandlers(
   const { store, clock } = ctx;
   const get = (id: number): Campaign => store.campaigns.get(id) ?? throwNotFound();
   const changed = (id: number | null) => ctx.hub.emit('campaigns.changed', { campaignId: id });
-  const setStatus = (c: Campaign, status: CampaignStatus, reason: string | null = null) => {
-    store.campaigns.setStatus(c.id, status, reason, clock.now());
-    changed(c.id);
+  const move = (c: Campaign, action: CampaignAction) => {
+    moveCampaign(ctx, c, action);
     ctx.wake();
     return get(c.id);
   };
@@ -91,14 +92,8 @@ export function campaignHandlers(
       const onlyName = Object.keys(patch).every(
         (k) => k === 'name' || (patch as Record<string, unknown>)[k] === undefined,
       );
-      if ((c.status === 'sending' || c.status === 'done' || c.status === 'cancelled') && !onlyName) {
-        throw new AppError(
-          'conflict',
-          c.status === 'sending'
-            ? 'Pause the campaign before changing its message or settings.'
-            : 'This campaign has finished; duplicate it to send again.',
-        );
-      }
+      const rule = editable(c.status);
+      if (!rule.settings && !onlyName) throw new AppError('conflict', rule.refusal!);
       store.campaigns.saveSettings(id, applyPatch(c, patch), clock.now());
       changed(id);
       return get(id);
@@ -106,7 +101,8 @@ export function campaignHandlers(
 
     'campaigns.delete': async ({ id }) => {
       const c = get(id);
-      if (c.status === 'sending') throw new AppError('conflict', 'Pause or cancel the campaign before deleting it.');
+      const refusal = deletable(c.status);
+      if (refusal) throw new AppError('conflict', refusal);
       store.campaigns.remove(id);
       ctx.activity('info', `Campaign “${c.name}” deleted.`);
       changed(null);
@@ -124,10 +120,7 @@ export function campaignHandlers(
 
     'campaigns.start': async ({ id }) => {
       const c = get(id);
-      if (c.status === 'sending') return c;
-      if (c.status !== 'draft' && c.status !== 'paused') {
-        throw new AppError('conflict', 'Only a draft or paused campaign can start.');
-      }
+      transition('start', c.status);
       if (c.pool.length === 0) throw new AppError('conflict', 'Choose at least one sending account first.');
       // Syntax and unknown fields block the start; empty fields are only reported (the preview shows them).
       const report = validateTemplate(
@@ -151,29 +144,27 @@ export function campaignHandlers(
       if (counts.queued === 0 && counts.uncertain === 0) {
         throw new AppError('conflict', 'There is nobody left to send to: import recipients first.');
       }
+      // Re-read: the status may have changed while suppressed rows were skipped.
+      const started = move(get(id), 'start');
       ctx.activity('info', `Campaign “${c.name}” started: ${counts.queued} to send.`, { campaignId: id });
-      return setStatus(c, 'sending');
+      return started;
     },
 
     'campaigns.pause': ({ id }) => {
-      const c = get(id);
-      if (c.status !== 'sending') throw new AppError('conflict', 'Only a sending campaign can be paused.');
+      const c = move(get(id), 'pause');
       ctx.activity('info', `Campaign “${c.name}” paused.`, { campaignId: id });
-      return setStatus(c, 'paused');
+      return c;
     },
 
     'campaigns.resume': ({ id }) => {
-      const c = get(id);
-      if (c.status !== 'paused') throw new AppError('conflict', 'Only a paused campaign can be resumed.');
+      const c = move(get(id), 'resume');
       ctx.activity('info', `Campaign “${c.name}” resumed.`, { campaignId: id });
-      return setStatus(c, 'sending');
+      return c;
     },
 
     'campaigns.cancel': async ({ id }) => {
       const c = get(id);
-      if (c.status === 'done' || c.status === 'cancelled')
-        throw new AppError('conflict', 'The campaign has already ended.');
-      store.campaigns.setStatus(id, 'cancelled', null, clock.now());
+      moveCampaign(ctx, c, 'cancel');
       const skipped = await inChunks(() => store.recipients.moveChunk(id, 'queued', 'skipped', clock.now()));
       ctx.activity('info', `Campaign “${c.name}” cancelled; ${skipped} unsent recipient(s) skipped.`, {
         campaignId: id,
@@ -184,8 +175,7 @@ export function campaignHandlers(
 
     'campaigns.resendUncertain': async ({ id }) => {
       const c = get(id);
-      if (c.status === 'cancelled')
-        throw new AppError('conflict', 'The campaign was cancelled; nothing more is sent for it.');
+      if (c.status === 'cancelled') throw new AppError('conflict', TRANSITIONS.reopen.refusal('cancelled'));
       const count = await inChunks(() => store.recipients.moveChunk(id, 'uncertain', 'queued', clock.now()));
       reopen(c, count, 'queued again for sending');
       return { count };
@@ -203,7 +193,7 @@ export function campaignHandlers(
 
     'campaigns.retryFailed': async ({ id }) => {
       const c = get(id);
-      if (c.status === 'cancelled') throw new AppError('conflict', 'The campaign was cancelled.');
+      if (c.status === 'cancelled') throw new AppError('conflict', TRANSITIONS.reopen.refusal('cancelled'));
       const count = await inChunks(() =>
         store.recipients.moveChunk(id, 'failed', 'queued', clock.now(), { resetAttempts: true }),
       );
@@ -215,11 +205,12 @@ export function campaignHandlers(
   };
 
   /** After a decision about rows, a finished or auto-paused campaign carries on sending. */
-  function reopen(c: Campaign, count: number, what: string) {
+  function reopen(before: Campaign, count: number, what: string) {
     if (count === 0) return;
-    ctx.activity('info', `${count} recipient(s) of “${c.name}” ${what}.`, { campaignId: c.id });
-    const autoPaused = c.status === 'paused' && c.pausedReason !== null;
-    if (c.status === 'done' || autoPaused) store.campaigns.setStatus(c.id, 'sending', null, clock.now());
+    ctx.activity('info', `${count} recipient(s) of “${before.name}” ${what}.`, { campaignId: before.id });
+    // Read again: the sender may have finished or paused it while the rows moved.
+    const c = get(before.id);
+    if (reopens(c)) moveCampaign(ctx, c, 'reopen');
     changed(c.id);
     ctx.wake();
   }

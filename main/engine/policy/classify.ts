@@ -1,7 +1,7 @@
 // The single place that decides what a failed send means. Transports report what they saw; the rules
 // below, first match wins, turn it into a failure class that drives requeue, cooldown and suppression.
 import type { FailureClass } from '../../../shared/domain';
-import type { TransportFailure } from '../transports/transport';
+import type { TransportFailure } from '../failure';
 import { HOUR } from './throttle';
 
 export interface Classified {

@@ -12,6 +12,7 @@ import type { MergeField } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { csvLine } from '../exports/csv';
+import { moveCampaign } from '../sender/campaign-status';
 import type { NewRecipient } from '../store/recipients';
 import { parseAddress } from './address';
 import { type CsvFormat, emptyFile, type LocalFile, openFileSource, readCsv, readHead, sniffCsv } from './csv-reader';
@@ -337,7 +338,7 @@ export class Importer {
   private settleCampaign(campaignId: number) {
     const { store, clock } = this.ctx;
     const c = store.campaigns.get(campaignId);
-    if (c?.status === 'done') store.campaigns.setStatus(campaignId, 'sending', null, clock.now());
+    if (c?.status === 'done') moveCampaign(this.ctx, c, 'reopen');
     if (c?.status === 'cancelled') {
       while (store.recipients.moveChunk(campaignId, 'queued', 'skipped', clock.now()) > 0);
     }

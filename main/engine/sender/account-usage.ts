@@ -8,6 +8,10 @@ export interface AccountRuntime {
   sends: number[];
   inFlight: number;
   gapUntil: number;
+  /** Consecutive throttle episodes, mirrored from the account row. */
+  strikes: number;
+  /** When the latest throttle episode began; null when none since the app started. */
+  throttledAt: number | null;
 }
 
 export class AccountUsageBook {
@@ -18,7 +22,13 @@ export class AccountUsageBook {
   get(accountId: number, now: number): AccountRuntime {
     let r = this.byId.get(accountId);
     if (!r) {
-      r = { sends: this.store.ledger.window(accountId, now), inFlight: 0, gapUntil: 0 };
+      r = {
+        sends: this.store.ledger.window(accountId, now),
+        inFlight: 0,
+        gapUntil: 0,
+        strikes: this.store.accounts.strikes(accountId),
+        throttledAt: null,
+      };
       this.byId.set(accountId, r);
     }
     // Drop what has left the longest window; the array stays sorted because time only grows.

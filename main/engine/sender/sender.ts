@@ -9,14 +9,17 @@ import type { Account, Campaign, WaitReason } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError } from '../errors';
 import { newMessageId } from '../messages/build';
-import { QUOTA_COOLDOWN_MS, retryDelay, throttleCooldown } from '../policy/backoff';
-import { type Classified, classify } from '../policy/classify';
+import { classify } from '../policy/classify';
+import { type StatusMove, transition } from '../policy/lifecycle';
+import { type AttemptResult, type Reaction, react } from '../policy/reaction';
 import { type Candidate, pickAccount, type RotationState } from '../policy/rotation';
 import { headroom, nextSendAt, pickGap } from '../policy/throttle';
 import { windowState } from '../policy/window';
+import type { Committed } from '../store/outcomes';
 import type { Claimed } from '../store/recipients';
 import { type OutgoingMessage, type Transport, TransportError } from '../transports/transport';
 import { AccountUsageBook } from './account-usage';
+import { announceMove, moveCampaign } from './campaign-status';
 
 export interface SenderDeps {
   ctx: EngineContext;
@@ -134,7 +137,16 @@ export class Sender {
       if (!w.open) return wait('Outside the send window', w.opensAt);
     }
     const accounts = campaign.pool.map((id) => store.accounts.get(id)).filter((a): a is Account => a !== null);
-    if (accounts.length === 0) return wait('No sending account: add one to the campaign', null);
+    if (accounts.length === 0) {
+      try {
+        moveCampaign(this.ctx, campaign, 'no_account', NO_ACCOUNT_REASON);
+        this.ctx.activity('warn', `${campaign.name}: ${NO_ACCOUNT_REASON}`, { campaignId: campaign.id });
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+      }
+      this.waiting.delete(campaign.id);
+      return Number.POSITIVE_INFINITY;
+    }
 
     let claimedAny = false;
     for (;;) {
@@ -218,151 +230,144 @@ export class Sender {
 
   private async sendOne(claimed: Claimed, campaign: Campaign, account: Account, claimedAt: number): Promise<void> {
     const { store, clock } = this.ctx;
-    let refund = false;
+    const result = await this.attempt(claimed, campaign, account);
+    const now = clock.now();
+    const runtime = this.usage.get(account.id, now);
+    const reaction = react({
+      result,
+      attempts: claimed.attempts,
+      retry: campaign.retry,
+      claimedAt,
+      now,
+      // The row is the truth for a failure (the user may have cleared the cooldown); the mirror
+      // only decides whether a delivery has strikes to clear.
+      account: {
+        strikes: result.kind === 'failed' ? store.accounts.strikes(account.id) : runtime.strikes,
+        throttledAt: runtime.throttledAt,
+      },
+      breaker: { streak: this.permanentStreak.get(campaign.id) ?? 0, threshold: this.deps.breakerThreshold ?? 10 },
+      random: this.ctx.random,
+    });
+    const breakerMove = reaction.breaker.pause ? transition('breaker', 'sending') : null;
+    let committed: Committed | null = null;
     try {
-      let delivered = false;
-      try {
-        const message = await this.deps.prepare(claimed, campaign, account);
-        const transport = await this.deps.transportFor(account);
-        await transport.send(message);
-        delivered = true;
-      } catch (err) {
-        const now = clock.now();
-        if (err instanceof TransportError && err.failure.source === 'interrupted') {
-          // It may have been delivered: never retried behind the user's back.
-          const message = classify(err.failure, now).message;
-          store.recipients.markUncertain(claimed.id, { now, error: message });
-          this.ctx.activity('warn', `${claimed.address}: ${message}`, {
-            campaignId: campaign.id,
-            accountId: account.id,
-          });
-        } else {
-          refund = this.recordFailure(claimed, campaign, account, verdictOf(err, now));
-        }
-      }
-      // Outside the send's try: a failure to record a delivered message must not look like a failed send.
-      if (delivered) {
-        store.recipients.markSent(claimed.id, clock.now());
-        store.accounts.clearStrikes(account.id);
-        this.permanentStreak.set(campaign.id, 0);
-      }
+      committed = store.outcomes.commit(
+        {
+          recipientId: claimed.id,
+          campaignId: campaign.id,
+          accountId: account.id,
+          address: claimed.address,
+          addressKey: claimed.addressKey,
+          ledgerId: claimed.ledgerId,
+        },
+        reaction,
+        now,
+        breakerMove,
+      );
     } finally {
-      this.usage.recordDone(account.id, claimedAt, refund);
+      // Not committed: the ledger row stays, and so does its place in the caps.
+      this.usage.recordDone(account.id, claimedAt, committed !== null && reaction.refund);
+    }
+    this.afterCommit(claimed, campaign, account, reaction, committed, breakerMove);
+  }
+
+  /** Sends one message; whatever happens becomes data for the reaction table. */
+  private async attempt(claimed: Claimed, campaign: Campaign, account: Account): Promise<AttemptResult> {
+    try {
+      const message = await this.deps.prepare(claimed, campaign, account);
+      const transport = await this.deps.transportFor(account);
+      await transport.send(message);
+      return { kind: 'delivered' };
+    } catch (err) {
+      return attemptResultOf(err, this.ctx.clock.now());
     }
   }
 
-  /** Commits a failed attempt's outcome; returns true when the attempt is refunded from the caps. */
-  private recordFailure(claimed: Claimed, campaign: Campaign, account: Account, v: Classified): boolean {
+  /** What the committed reaction means for memory, the activity log and the events. */
+  private afterCommit(
+    claimed: Claimed,
+    campaign: Campaign,
+    account: Account,
+    reaction: Reaction,
+    committed: Committed,
+    breakerMove: StatusMove | null,
+  ): void {
     const { store, clock } = this.ctx;
     const now = clock.now();
+    const runtime = this.usage.get(account.id, now);
     const refs = { campaignId: campaign.id, accountId: account.id };
-    // Refused before delivery: the row goes back with no attempt spent.
-    const giveBack = () =>
-      store.recipients.requeue(claimed.id, { at: now, now, spendAttempt: false, error: v.message, errorClass: v.cls });
-    switch (v.cls) {
-      case 'throttle':
-      case 'quota': {
-        // The provider refused before delivery: the account rests.
-        const throttled = v.cls === 'throttle';
-        const until =
-          v.retryAt ?? now + (throttled ? throttleCooldown(store.accounts.strikes(account.id)) : QUOTA_COOLDOWN_MS);
-        giveBack();
-        store.accounts.coolDown(account.id, until, v.message, throttled);
+    this.permanentStreak.set(campaign.id, reaction.breaker.streak);
+    if (reaction.recipient.state === 'uncertain') {
+      this.ctx.activity('warn', `${claimed.address}: ${reaction.recipient.error}`, refs);
+    }
+    const a = reaction.account;
+    switch (a.kind) {
+      case 'none':
+        break;
+      case 'clear_strikes':
+        runtime.strikes = 0;
+        break;
+      case 'cool_down':
+      case 'rest': {
+        if (a.kind === 'cool_down' && a.strike) {
+          runtime.strikes = store.accounts.strikes(account.id);
+          runtime.throttledAt = now;
+        }
+        const cause = a.kind === 'rest' ? 'quota' : a.cause;
         this.ctx.activity(
           'warn',
-          throttled
-            ? `${account.label} is throttled until ${iso(until)}: ${v.message}`
-            : `${account.label} has used its sending quota; resting until ${iso(until)}.`,
+          cause === 'quota'
+            ? `${account.label} has used its sending quota; resting until ${iso(a.until)}.`
+            : `${account.label} cannot send until ${iso(a.until)}: ${a.message}`,
           refs,
         );
+        this.ctx.hub.emit('account.limited', {
+          accountId: account.id,
+          label: account.label,
+          until: a.until,
+          cause,
+          message: a.message,
+        });
         this.ctx.hub.emit('accounts.changed', { accountId: account.id });
-        return true;
+        break;
       }
-      case 'auth': {
-        giveBack();
-        if (store.accounts.get(account.id)?.status !== 'needs_reauth') {
-          store.accounts.setStatus(account.id, 'needs_reauth', v.message);
-          this.ctx.activity('error', `${account.label} needs to be reconnected: ${v.message}`, refs);
-          this.ctx.hub.emit('account.needsReauth', { accountId: account.id, label: account.label, message: v.message });
-          this.ctx.hub.emit('accounts.changed', { accountId: account.id });
-        }
-        return true;
-      }
-      case 'recipient': {
-        store.recipients.markFailed(claimed.id, { now, error: v.message, errorClass: v.cls });
-        store.suppressions.add(
-          [{ address: claimed.address, key: claimed.address.toLowerCase() }],
-          'bounced',
-          `campaign ${campaign.id}`,
-          now,
-        );
-        this.countPermanent(campaign);
-        return false;
-      }
-      case 'message': {
-        store.recipients.markFailed(claimed.id, { now, error: v.message, errorClass: v.cls });
-        this.countPermanent(campaign);
-        return false;
-      }
-      case 'transient': {
-        const attempt = claimed.attempts + 1;
-        if (attempt >= campaign.retry.maxAttempts) {
-          store.recipients.markFailed(claimed.id, {
-            now,
-            error: `${v.message} (gave up after ${attempt} attempts)`,
-            errorClass: v.cls,
-          });
-        } else {
-          const delay = retryDelay(attempt, campaign.retry, this.ctx.random, v.retryAt ? v.retryAt - now : null);
-          store.recipients.requeue(claimed.id, {
-            at: now + delay,
-            now,
-            spendAttempt: true,
-            error: v.message,
-            errorClass: v.cls,
-          });
-        }
-        return false;
-      }
+      case 'needs_reauth':
+        if (!committed.newlyNeedsReauth) break;
+        this.ctx.activity('error', `${account.label} needs to be reconnected: ${a.message}`, refs);
+        this.ctx.hub.emit('account.needsReauth', { accountId: account.id, label: account.label, message: a.message });
+        this.ctx.hub.emit('accounts.changed', { accountId: account.id });
+        break;
     }
-  }
-
-  private countPermanent(campaign: Campaign): void {
-    const n = (this.permanentStreak.get(campaign.id) ?? 0) + 1;
-    this.permanentStreak.set(campaign.id, n);
-    const threshold = this.deps.breakerThreshold ?? 10;
-    if (n < threshold) return;
-    const { store, clock } = this.ctx;
-    const current = store.campaigns.get(campaign.id);
-    if (current?.status !== 'sending') return;
-    const reason = `Paused automatically: the last ${n} messages were all rejected permanently. Check the failures, fix the template or list, then resume.`;
-    store.campaigns.setStatus(campaign.id, 'paused', reason, clock.now());
-    this.permanentStreak.set(campaign.id, 0);
-    this.ctx.activity('error', `${campaign.name}: ${reason}`, { campaignId: campaign.id });
-    this.ctx.hub.emit('campaigns.changed', { campaignId: campaign.id });
+    if (committed.paused && breakerMove && reaction.breaker.pause) {
+      this.ctx.activity('error', `${campaign.name}: ${reaction.breaker.pause}`, { campaignId: campaign.id });
+      announceMove(this.ctx, campaign, breakerMove, reaction.breaker.pause);
+    }
   }
 
   /** Nothing queued and nothing on the wire: done, unless some outcomes are unknown. */
   private maybeFinish(campaign: Campaign): void {
     if ([...this.inFlight].some((f) => f.campaignId === campaign.id)) return;
-    const { store, clock } = this.ctx;
+    const { store } = this.ctx;
     const counts = store.recipients.counts(campaign.id);
     if (counts.queued > 0 || counts.sending > 0) return;
-    if (counts.uncertain > 0) {
-      const reason = `${counts.uncertain} message(s) have an unknown outcome after an interruption: resend them or mark them as sent.`;
-      if (campaign.pausedReason !== reason) {
-        store.campaigns.setStatus(campaign.id, 'paused', reason, clock.now());
+    try {
+      if (counts.uncertain > 0) {
+        const reason = `${counts.uncertain} message(s) have an unknown outcome after an interruption: resend them or mark them as sent.`;
+        moveCampaign(this.ctx, campaign, 'uncertain', reason);
         this.ctx.activity('warn', `${campaign.name}: ${reason}`, { campaignId: campaign.id });
+      } else {
+        moveCampaign(this.ctx, campaign, 'finish');
+        this.ctx.activity(
+          'info',
+          `${campaign.name} is done: ${counts.sent} sent, ${counts.failed} failed, ${counts.skipped} skipped.`,
+          { campaignId: campaign.id },
+        );
+        this.ctx.hub.emit('campaign.finished', { campaignId: campaign.id, name: campaign.name, counts });
       }
-    } else {
-      store.campaigns.setStatus(campaign.id, 'done', null, clock.now());
-      this.ctx.activity(
-        'info',
-        `${campaign.name} is done: ${counts.sent} sent, ${counts.failed} failed, ${counts.skipped} skipped.`,
-        { campaignId: campaign.id },
-      );
+    } catch (err) {
+      // The user paused or cancelled it in the same moment: their move stands.
+      if (!(err instanceof AppError)) throw err;
     }
-    this.ctx.hub.emit('campaigns.changed', { campaignId: campaign.id });
     this.deps.onProgress(campaign.id);
   }
 
@@ -415,23 +420,27 @@ function describeBlock(blockers: Blocker[]): string {
   return cap(BLOCK_TEXT[chosen]);
 }
 
+const NO_ACCOUNT_REASON =
+  'Paused automatically: no sending account is left in this campaign. Add one in its settings, then resume.';
+
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const iso = (t: number) => new Date(t).toISOString();
 
-/** How long an account waits when the keychain holding its password is locked. */
-const KEYCHAIN_RETRY_MS = 5 * 60_000;
-
-function verdictOf(err: unknown, now: number): Classified {
-  if (err instanceof TransportError) return classify(err.failure, now);
+/** What a thrown error means as an attempt result. */
+function attemptResultOf(err: unknown, now: number): AttemptResult {
+  if (err instanceof TransportError) {
+    const c = classify(err.failure, now);
+    if (err.failure.source === 'interrupted') return { kind: 'interrupted', message: c.message };
+    return { kind: 'failed', cls: c.cls, retryAt: c.retryAt, message: c.message };
+  }
   if (err instanceof AppError) {
-    // Anything that stops the message being built (a missing attachment, a bad unsubscribe URL)
-    // is the message's problem.
-    if (err.code === 'keychain_unavailable') {
-      // Not the account's fault and no reconnect helps: rest it briefly and say what to unlock.
-      return { cls: 'throttle', retryAt: now + KEYCHAIN_RETRY_MS, message: err.message };
-    }
-    return { cls: 'message', retryAt: null, message: `The message could not be built: ${err.message}` };
+    // Not the account's fault and no reconnect helps: rest it briefly and say what to unlock.
+    if (err.code === 'keychain_unavailable') return { kind: 'keychain_locked', message: err.message };
+    // Anything else that stops the message being built (a missing attachment, a bad unsubscribe
+    // URL) is the message's problem.
+    return { kind: 'failed', cls: 'message', retryAt: null, message: `The message could not be built: ${err.message}` };
   }
   // An unexpected error before the wire (a bug): retried, bounded by the campaign's max attempts.
-  return classify({ source: 'network', code: null, message: err instanceof Error ? err.message : String(err) }, now);
+  const c = classify({ source: 'network', code: null, message: err instanceof Error ? err.message : String(err) }, now);
+  return { kind: 'failed', cls: c.cls, retryAt: c.retryAt, message: c.message };
 }

@@ -137,10 +137,6 @@ export function accountsRepo(db: Db) {
     strikes(id: number): number {
       return byId.get(id)?.cooldown_strikes ?? 0;
     },
-    /** A successful send ends the throttle streak. */
-    clearStrikes(id: number): void {
-      db.prepare('UPDATE accounts SET cooldown_strikes = 0 WHERE id = ? AND cooldown_strikes != 0').run(id);
-    },
     clearCooldown(id: number): void {
       db.prepare('UPDATE accounts SET cooldown_until = NULL, cooldown_strikes = 0 WHERE id = ?').run(id);
     },

@@ -6,6 +6,7 @@ import type {
   MergeField,
   RotationPolicy,
 } from '../../../shared/domain';
+import type { StatusMove } from '../policy/lifecycle';
 import type { Db } from './db';
 
 interface Row {
@@ -51,6 +52,9 @@ function toCampaign(r: Row): Campaign {
 
 export function campaignsRepo(db: Db) {
   const byId = db.prepare<[number], Row>('SELECT * FROM campaigns WHERE id = ?');
+  const moveStmt = db.prepare(
+    'UPDATE campaigns SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ? AND status = ?',
+  );
   return {
     get(id: number): Campaign | null {
       const r = byId.get(id);
@@ -120,6 +124,13 @@ export function campaignsRepo(db: Db) {
         now,
         id,
       );
+    },
+    /**
+     * Moves the campaign from `move.from` to `move.to` (a move from policy/lifecycle.ts); false when
+     * it was no longer in `move.from`, so two changes racing never overwrite each other.
+     */
+    move(id: number, move: StatusMove, pausedReason: string | null, now: number): boolean {
+      return moveStmt.run(move.to, pausedReason, now, id, move.from).changes > 0;
     },
     reorder(ids: number[]): void {
       const set = db.prepare('UPDATE campaigns SET position = ? WHERE id = ?');

@@ -5,6 +5,7 @@ import { campaignsRepo } from './campaigns';
 import { type Db, openDatabase } from './db';
 import { ledgerRepo } from './ledger';
 import { outboxRepo } from './outbox';
+import { outcomesRepo } from './outcomes';
 import { recipientsRepo } from './recipients';
 import { settingsRepo } from './settings';
 import { suppressionsRepo } from './suppressions';
@@ -19,6 +20,7 @@ export function createStore(db: Db) {
     ledger: ledgerRepo(db),
     activity: activityRepo(db),
     outbox: outboxRepo(db),
+    outcomes: outcomesRepo(db),
     settings: settingsRepo(db),
     /** Runs fn in one transaction (fn must be synchronous). */
     tx<T>(fn: () => T): T {

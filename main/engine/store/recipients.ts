@@ -56,10 +56,13 @@ export interface Claimed {
   id: number;
   campaignId: number;
   address: string;
+  addressKey: string;
   fields: Record<string, string>;
   attempts: number;
   messageId: string;
   accountId: number;
+  /** The attempt's send_ledger row (removed again if the provider never counted the attempt). */
+  ledgerId: number;
 }
 
 /** Rows moved per statement by bulk state changes, so no single write holds the thread long. */
@@ -201,56 +204,19 @@ export function recipientsRepo(db: Db) {
         }
         if (!r || isSuppressed.get(r.address_key)) return null;
         if (lease.run(now + leaseMs, accountId, newMessageId(), now, r.id).changes !== 1) return null;
-        insertLedger.run(accountId, campaignId, r.id, now);
+        const ledgerId = Number(insertLedger.run(accountId, campaignId, r.id, now).lastInsertRowid);
         return {
           id: r.id,
           campaignId,
           address: r.address,
+          addressKey: r.address_key,
+          ledgerId,
           fields: JSON.parse(r.fields),
           attempts: r.attempts,
           messageId: messageIdOf.get(r.id)!.message_id,
           accountId,
         };
       })();
-    },
-    markSent(id: number, now: number): void {
-      db.prepare(
-        `UPDATE recipients SET state = 'sent', attempts = attempts + 1, sent_at = ?, lease_until = NULL,
-           last_error = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`,
-      ).run(now, now, id);
-    },
-    /**
-     * Puts the row back in the queue. `spendAttempt` false for throttle, quota and auth (the
-     * message never reached a mailbox); the ledger entry is then dropped as well, since it did
-     * not count against the provider's quota.
-     */
-    requeue(
-      id: number,
-      o: { at: number; now: number; spendAttempt: boolean; error: string; errorClass: FailureClass },
-    ): void {
-      db.transaction(() => {
-        db.prepare(
-          `UPDATE recipients SET state = 'queued', next_attempt_at = ?, attempts = attempts + ?, lease_until = NULL,
-             account_id = NULL, last_error = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
-        ).run(o.at, o.spendAttempt ? 1 : 0, o.error, o.errorClass, o.now, id);
-        if (!o.spendAttempt)
-          db.prepare('DELETE FROM send_ledger WHERE id = (SELECT max(id) FROM send_ledger WHERE recipient_id = ?)').run(
-            id,
-          );
-      })();
-    },
-    markFailed(id: number, o: { now: number; error: string; errorClass: FailureClass }): void {
-      db.prepare(
-        `UPDATE recipients SET state = 'failed', attempts = attempts + 1, lease_until = NULL, last_error = ?,
-           error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
-      ).run(o.error, o.errorClass, o.now, id);
-    },
-    /** The connection broke mid-handover: the outcome is unknown, so the user decides. */
-    markUncertain(id: number, o: { now: number; error: string }): void {
-      db.prepare(
-        `UPDATE recipients SET state = 'uncertain', attempts = attempts + 1, lease_until = NULL, last_error = ?,
-           error_class = 'transient', updated_at = ? WHERE id = ? AND state = 'sending'`,
-      ).run(o.error, o.now, id);
     },
     /** After a crash: whatever was on the wire has an unknown outcome. Never resent silently. */
     sendingToUncertain(now: number): number {

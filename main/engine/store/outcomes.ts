@@ -1,0 +1,110 @@
+// Commits one send attempt's reaction (policy/reaction.ts) in one transaction: the recipient row,
+// the account, the suppression, the ledger refund and the breaker's pause land together or not
+// at all, so a crash can never keep a permanent reject without its suppression.
+import type { StatusMove } from '../policy/lifecycle';
+import type { Reaction } from '../policy/reaction';
+import type { Db } from './db';
+
+/** The attempt a reaction belongs to, as the claim recorded it. */
+export interface AttemptRef {
+  recipientId: number;
+  campaignId: number;
+  accountId: number;
+  address: string;
+  addressKey: string;
+  /** The attempt's send_ledger row. */
+  ledgerId: number;
+}
+
+export interface Committed {
+  /** The account was not yet marked as needing re-auth (the user is told once). */
+  newlyNeedsReauth: boolean;
+  /** The breaker's pause took effect (the campaign was still sending). */
+  paused: boolean;
+}
+
+export function outcomesRepo(db: Db) {
+  const sent = db.prepare(
+    `UPDATE recipients SET state = 'sent', attempts = attempts + 1, sent_at = ?, lease_until = NULL,
+       last_error = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`,
+  );
+  const requeue = db.prepare(
+    `UPDATE recipients SET state = 'queued', next_attempt_at = ?, attempts = attempts + ?, lease_until = NULL,
+       account_id = NULL, last_error = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
+  );
+  const failed = db.prepare(
+    `UPDATE recipients SET state = 'failed', attempts = attempts + 1, lease_until = NULL, last_error = ?,
+       error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
+  );
+  const uncertain = db.prepare(
+    `UPDATE recipients SET state = 'uncertain', attempts = attempts + 1, lease_until = NULL, last_error = ?,
+       error_class = 'transient', updated_at = ? WHERE id = ? AND state = 'sending'`,
+  );
+  const refund = db.prepare('DELETE FROM send_ledger WHERE id = ?');
+  const coolDown = db.prepare(
+    `UPDATE accounts SET cooldown_until = max(coalesce(cooldown_until, 0), ?), last_error = ?,
+       cooldown_strikes = cooldown_strikes + ? WHERE id = ?`,
+  );
+  const clearStrikes = db.prepare('UPDATE accounts SET cooldown_strikes = 0 WHERE id = ? AND cooldown_strikes != 0');
+  const needsReauth = db.prepare(
+    "UPDATE accounts SET status = 'needs_reauth', last_error = ? WHERE id = ? AND status != 'needs_reauth'",
+  );
+  const suppress = db.prepare(
+    `INSERT INTO suppressions (address_key, address, reason, source, created_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (address_key) DO NOTHING`,
+  );
+  const pause = db.prepare(
+    'UPDATE campaigns SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ? AND status = ?',
+  );
+
+  const apply = (a: AttemptRef, r: Reaction, now: number, breakerMove: StatusMove | null): Committed => {
+    const n = r.recipient;
+    switch (n.state) {
+      case 'sent':
+        sent.run(now, now, a.recipientId);
+        break;
+      case 'queued':
+        requeue.run(n.at, n.spendAttempt ? 1 : 0, n.error, n.errorClass, now, a.recipientId);
+        break;
+      case 'failed':
+        failed.run(n.error, n.errorClass, now, a.recipientId);
+        break;
+      case 'uncertain':
+        uncertain.run(n.error, now, a.recipientId);
+        break;
+    }
+    if (r.refund) refund.run(a.ledgerId);
+    let newlyNeedsReauth = false;
+    const acc = r.account;
+    switch (acc.kind) {
+      case 'none':
+        break;
+      case 'clear_strikes':
+        clearStrikes.run(a.accountId);
+        break;
+      case 'cool_down':
+        coolDown.run(acc.until, acc.message, acc.strike ? 1 : 0, a.accountId);
+        break;
+      case 'rest':
+        coolDown.run(acc.until, acc.message, 0, a.accountId);
+        break;
+      case 'needs_reauth':
+        newlyNeedsReauth = needsReauth.run(acc.message, a.accountId).changes > 0;
+        break;
+    }
+    if (r.suppress) suppress.run(a.addressKey, a.address, r.suppress, `campaign ${a.campaignId}`, now);
+    let paused = false;
+    if (r.breaker.pause && breakerMove) {
+      paused = pause.run(breakerMove.to, r.breaker.pause, now, a.campaignId, breakerMove.from).changes > 0;
+    }
+    return { newlyNeedsReauth, paused };
+  };
+
+  return {
+    /**
+     * Commits the reaction to one attempt. `breakerMove` is the lifecycle's move for the breaker's
+     * pause; it only happens if the campaign is still in its `from` status.
+     */
+    commit: db.transaction(apply),
+  };
+}
