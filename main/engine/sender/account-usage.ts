@@ -55,14 +55,4 @@ export class AccountUsageBook {
       if (i >= 0) r.sends.splice(i, 1);
     }
   }
-
-  forget(accountId: number): void {
-    this.byId.delete(accountId);
-  }
-
-  totalInFlight(): number {
-    let n = 0;
-    for (const r of this.byId.values()) n += r.inFlight;
-    return n;
-  }
 }
