@@ -42,6 +42,9 @@ export const FEEDBACK_KINDS = [
 ] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
 
+export const ACTIVITY_LEVELS = ['info', 'warn', 'error'] as const;
+export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
+
 export interface Limits {
   perMinute: number;
   perHour: number;
@@ -217,7 +220,7 @@ export interface Suppression {
 export interface ActivityEntry {
   id: number;
   at: number;
-  level: 'info' | 'warn' | 'error';
+  level: ActivityLevel;
   campaignId: number | null;
   accountId: number | null;
   message: string;
