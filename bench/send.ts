@@ -104,7 +104,7 @@ export async function benchCapAccuracy() {
     );
     await h.call('campaigns.start', { id: c.id });
     await runFor(h, 24 * 3_600_000);
-    const times = (h.engine.store.db.prepare('SELECT at FROM send_ledger ORDER BY at').all() as { at: number }[]).map(
+    const times = (h.sql().prepare('SELECT at FROM send_ledger ORDER BY at').all() as { at: number }[]).map(
       (r) => r.at,
     );
     const busiest = (w: number) => {

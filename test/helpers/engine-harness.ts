@@ -11,6 +11,7 @@ import type { RequestInput, RequestName, RequestOutput } from '../../shared/cont
 import { limits } from './limits';
 import { MemorySecrets } from './memory-secrets';
 import { seeded } from './prng';
+import { openSql, type Sql } from './sql';
 import { tmpDir } from './tmp';
 
 export { limits, seeded };
@@ -23,6 +24,8 @@ export interface Harness {
   clock: Clock;
   secrets: SecretStore;
   call<N extends RequestName>(name: N, input: RequestInput<N>): Promise<RequestOutput<N>>;
+  /** Raw SQL on the engine's database file (a second connection, opened on first use). */
+  sql(): Sql;
   /** Waits until the sender has nothing on the wire and no pass pending (real time). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -53,6 +56,7 @@ export async function startEngine(
   });
   await engine.start();
   const dispatch = createDispatcher(engine.handlers, opts.log ?? silentLogger);
+  let sql: Sql | null = null;
   const h: Harness = {
     engine,
     dispatch,
@@ -64,6 +68,10 @@ export async function startEngine(
       if (!r.ok) throw Object.assign(new Error(`${name}: ${r.error.code}: ${r.error.message}`), { code: r.error.code });
       return r.value as never;
     },
+    sql() {
+      sql ??= openSql(dataDir);
+      return sql;
+    },
     async settle() {
       let quiet = 0;
       for (let i = 0; i < 20_000 && quiet < 3; i++) {
@@ -72,6 +80,8 @@ export async function startEngine(
       }
     },
     async close() {
+      sql?.close();
+      sql = null;
       await engine.stop();
     },
   };

@@ -116,7 +116,7 @@ describe('campaign lifecycle', () => {
     const { store } = h.engine;
     for (const r of store.recipients.list(c.id, { offset: 0, limit: 10 }).rows) {
       if (r.address === 'ok@example.test') continue;
-      store.db.prepare("UPDATE recipients SET state = 'failed', attempts = 5 WHERE id = ?").run(r.id);
+      h.sql().prepare("UPDATE recipients SET state = 'failed', attempts = 5 WHERE id = ?").run(r.id);
     }
     store.suppressions.add([{ address: 'bounced@example.test', key: 'bounced@example.test' }], 'bounced', 'test', 0);
     expect(await h.call('campaigns.retryFailed', { id: c.id })).toEqual({ count: 2 });

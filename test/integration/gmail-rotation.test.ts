@@ -82,7 +82,7 @@ describe('Gmail and SMTP in one pool', () => {
     expect(rows.every((r) => r.attempts === 1)).toBe(true); // the throttled try cost no attempt
     // Gmail sent again, but only once Google's retry time had passed.
     const gmailSends = (
-      h.engine.store.db.prepare('SELECT at FROM send_ledger WHERE account_id = ?').all(gmail.id) as { at: number }[]
+      h.sql().prepare('SELECT at FROM send_ledger WHERE account_id = ?').all(gmail.id) as { at: number }[]
     ).map((r) => r.at);
     expect(fake.state.sent.length).toBeGreaterThanOrEqual(1);
     expect(gmailSends).toHaveLength(fake.state.sent.length);

@@ -2,7 +2,7 @@
 // survive a restart because they are counted from the ledger, not from memory.
 import { describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../main/engine/clock';
-import { addRecipients, limits, runFor, runUntil, startEngine } from '../helpers/engine-harness';
+import { addRecipients, type Harness, limits, runFor, runUntil, startEngine } from '../helpers/engine-harness';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -157,8 +157,6 @@ describe('throttled sender with a manual clock', () => {
   });
 });
 
-function ledgerTimes(h: { engine: { store: { db: import('better-sqlite3').Database } } }): number[] {
-  return (h.engine.store.db.prepare('SELECT at FROM send_ledger ORDER BY at').all() as { at: number }[]).map(
-    (r) => r.at,
-  );
+function ledgerTimes(h: Harness): number[] {
+  return (h.sql().prepare('SELECT at FROM send_ledger ORDER BY at').all() as { at: number }[]).map((r) => r.at);
 }

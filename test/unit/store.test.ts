@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../main/engine/errors';
 import { createStore } from '../../main/engine/store';
-import { DB_FILE, openDatabase, schemaVersion } from '../../main/engine/store/db';
+import { DB_FILE, type Db, openDatabase, schemaVersion } from '../../main/engine/store/db';
 import { assertMonotonic, migrations } from '../../main/engine/store/migrations';
 import { recordOutcome } from '../helpers/outcomes';
 import { tmpDir } from '../helpers/tmp';
@@ -12,8 +12,13 @@ import { tmpDir } from '../helpers/tmp';
 const limits = { perMinute: 10, perHour: 100, perDay: 1000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent: 1 };
 const template = { subject: 's', body: 'b', format: 'html' as const, text: null };
 
+/** A migrated database and the store on it; the raw connection is for the tests that need SQL. */
+function fresh() {
+  const db = openDatabase(path.join(tmpDir(), DB_FILE));
+  return { db, store: createStore(db) };
+}
 function freshStore() {
-  return createStore(openDatabase(path.join(tmpDir(), DB_FILE)));
+  return fresh().store;
 }
 function seed(store: ReturnType<typeof freshStore>) {
   const now = 1_000;
@@ -131,10 +136,10 @@ describe('migrations', () => {
 
 describe('recipient state', () => {
   it('is a closed set enforced by a CHECK constraint', () => {
-    const store = freshStore();
+    const { db, store } = fresh();
     const { campaign } = seed(store);
     const insert = (state: string) =>
-      store.db
+      db
         .prepare(
           'INSERT INTO recipients (campaign_id, address, address_key, state, created_at, updated_at) VALUES (?, ?, ?, ?, 0, 0)',
         )
@@ -226,10 +231,8 @@ describe('the send path in the store', () => {
 });
 
 describe('hot-path queries use their indexes', () => {
-  const plan = (store: ReturnType<typeof freshStore>, sql: string, ...params: unknown[]) =>
-    (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
-      .map((r) => r.detail)
-      .join(' | ');
+  const plan = (db: Db, sql: string, ...params: unknown[]) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
 
   it.each([
     [
@@ -260,9 +263,9 @@ describe('hot-path queries use their indexes', () => {
       /USING COVERING INDEX recipients_failures/,
     ],
   ])('%s', (_name, sql, expected) => {
-    const store = freshStore();
+    const { db, store } = fresh();
     seed(store);
-    const detail = plan(store, sql);
+    const detail = plan(db, sql);
     expect(detail).toMatch(expected);
     expect(detail).not.toMatch(/SCAN recipients(?! USING)/);
   });

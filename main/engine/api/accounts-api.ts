@@ -2,7 +2,7 @@
 // remove them, and the embedded local test outbox every install starts with. Passwords go to the
 // keychain only; the database row holds server settings and never a secret.
 import type { ParsedInput } from '../../../shared/contract';
-import type { Account, CampaignSettings, Limits, SmtpSettings } from '../../../shared/domain';
+import type { Account, Limits, SmtpSettings } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { registerSecret } from '../log';
@@ -274,27 +274,8 @@ export function accountHandlers(
           `${a.label} is sending ${names}. Pause the campaign or take the account out of its sender pool first.`,
         );
       }
-      const now = clock.now();
-      store.tx(() => {
-        // Drafts and paused campaigns forget the account; their recipients keep their history.
-        for (const c of store.campaigns.list()) {
-          if (!c.pool.includes(id)) continue;
-          const settings: CampaignSettings = {
-            name: c.name,
-            template: c.template,
-            pool: c.pool.filter((x) => x !== id),
-            rotation: c.rotation,
-            replyTo: c.replyTo,
-            scheduleAt: c.scheduleAt,
-            window: c.window,
-            retry: c.retry,
-            unsubscribe: c.unsubscribe,
-            attachments: c.attachments,
-          };
-          store.campaigns.saveSettings(c.id, settings, now);
-        }
-        store.accounts.remove(id);
-      });
+      // Drafts and paused campaigns forget the account; their recipients keep their history.
+      store.removeAccount(id, clock.now());
       try {
         await ctx.secrets.delete(accountSecretKey(id));
       } catch (err) {

@@ -60,11 +60,7 @@ export function gmailHandlers(
     if (target) {
       await saveTokens(ctx.secrets, target.id, outcome.tokens);
       if (target.status === 'needs_reauth') {
-        ctx.store.tx(() => {
-          ctx.store.accounts.setStatus(target.id, 'active');
-          ctx.store.accounts.clearCooldown(target.id);
-          ctx.store.accounts.clearError(target.id);
-        });
+        ctx.store.reactivateAccount(target.id);
       }
       account = ctx.store.accounts.get(target.id) ?? target;
       ctx.activity('info', `Reconnected Gmail account ${email}`, { accountId: account.id });

@@ -296,17 +296,11 @@ export class Importer {
     let duplicates = 0;
     let suppressed = 0;
     const flush = (chunk: Staged[]) => {
-      store.tx(() => {
-        const blocked = store.suppressions.suppressedAmong(chunk.map((s) => s[2]));
-        const rows: NewRecipient[] = [];
-        for (const [, address, addressKey, fields] of chunk) {
-          if (blocked.has(addressKey)) suppressed++;
-          else rows.push({ address, addressKey, fields });
-        }
-        const r = store.recipients.insertMany(p.campaignId, rows, clock.now());
-        added += r.added;
-        duplicates += r.duplicates;
-      });
+      const rows = chunk.map(([, address, addressKey, fields]): NewRecipient => ({ address, addressKey, fields }));
+      const r = store.addRecipients(p.campaignId, rows, clock.now());
+      added += r.added;
+      duplicates += r.duplicates;
+      suppressed += r.suppressed;
       handled += chunk.length;
       hub.emit('import.progress', { importId: p.importId, phase: 'writing', rowsRead: handled, bytesRead, totalBytes });
     };

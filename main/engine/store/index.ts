@@ -1,4 +1,6 @@
-// The store: the only module with SQL. Everything else asks it by intent.
+// The store: the only module with SQL. Everything else asks it by intent. Its connection and its
+// transactions stay inside: a change that spans tables is a named step (steps.ts), and tests that
+// need raw SQL open the file themselves (test/helpers/sql.ts).
 import { accountsRepo } from './accounts';
 import { activityRepo } from './activity';
 import { campaignsRepo } from './campaigns';
@@ -8,11 +10,11 @@ import { outboxRepo } from './outbox';
 import { outcomesRepo } from './outcomes';
 import { recipientsRepo } from './recipients';
 import { settingsRepo } from './settings';
+import { storeSteps } from './steps';
 import { suppressionsRepo } from './suppressions';
 
 export function createStore(db: Db) {
-  return {
-    db,
+  const repos = {
     accounts: accountsRepo(db),
     campaigns: campaignsRepo(db),
     recipients: recipientsRepo(db),
@@ -22,10 +24,10 @@ export function createStore(db: Db) {
     outbox: outboxRepo(db),
     outcomes: outcomesRepo(db),
     settings: settingsRepo(db),
-    /** Runs fn in one transaction (fn must be synchronous). */
-    tx<T>(fn: () => T): T {
-      return db.transaction(fn)();
-    },
+  };
+  return {
+    ...repos,
+    ...storeSteps(db, repos),
     close() {
       if (db.open) db.close();
     },

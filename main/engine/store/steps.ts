@@ -1,0 +1,45 @@
+// Changes that span several tables, each one named step in one transaction, so no caller outside
+// the store holds a transaction open (or could forget to).
+
+import type { accountsRepo } from './accounts';
+import type { campaignsRepo } from './campaigns';
+import type { Db } from './db';
+import type { NewRecipient, recipientsRepo } from './recipients';
+import type { suppressionsRepo } from './suppressions';
+
+interface Repos {
+  accounts: ReturnType<typeof accountsRepo>;
+  campaigns: ReturnType<typeof campaignsRepo>;
+  recipients: ReturnType<typeof recipientsRepo>;
+  suppressions: ReturnType<typeof suppressionsRepo>;
+}
+
+export function storeSteps(db: Db, r: Repos) {
+  return {
+    /** Deletes an account after taking it out of every campaign's sender pool. */
+    removeAccount: db.transaction((id: number, now: number): boolean => {
+      for (const c of r.campaigns.list()) {
+        if (c.pool.includes(id)) r.campaigns.saveSettings(c.id, { ...c, pool: c.pool.filter((x) => x !== id) }, now);
+      }
+      return r.accounts.remove(id);
+    }),
+
+    /** An account whose credentials work again: active, no cooldown, no stale error. */
+    reactivateAccount: db.transaction((id: number): void => {
+      r.accounts.setStatus(id, 'active');
+      r.accounts.clearCooldown(id);
+      r.accounts.clearError(id);
+    }),
+
+    /**
+     * Adds imported rows to a campaign, leaving out suppressed addresses, checked in the same
+     * transaction as the insert so an unsubscribe cannot slip between the two.
+     */
+    addRecipients: db.transaction((campaignId: number, rows: readonly NewRecipient[], now: number) => {
+      const blocked = r.suppressions.suppressedAmong(rows.map((row) => row.addressKey));
+      const kept = rows.filter((row) => !blocked.has(row.addressKey));
+      const { added, duplicates } = r.recipients.insertMany(campaignId, kept, now);
+      return { added, duplicates, suppressed: rows.length - kept.length };
+    }),
+  };
+}
