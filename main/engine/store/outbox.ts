@@ -48,8 +48,5 @@ export function outboxRepo(db: Db) {
       ).n;
       return { rows: rows.map(toItem), total };
     },
-    countByRecipientAddress(address: string): number {
-      return (db.prepare('SELECT count(*) AS n FROM outbox WHERE recipient = ?').get(address) as { n: number }).n;
-    },
   };
 }
