@@ -1,8 +1,9 @@
 // Send throughput and cap accuracy, through the real engine, against a real SMTP server on
 // loopback and the local test outbox.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { type Clock, ManualClock, systemClock } from '../main/engine/clock';
+import { type Clock, systemClock } from '../main/engine/clock';
 import { addRecipients, type Harness, limits, runFor, startEngine } from '../test/helpers/engine-harness';
+import { ManualClock } from '../test/helpers/manual-clock';
 import { startFaultServer } from '../test/helpers/smtp-fault-server';
 
 export interface SendBench {

@@ -1,7 +1,7 @@
 // Builds a real engine (real SQLite file, real transports) in a temp folder, with a manual
 // clock when a test needs to move time, and helpers to drive it through the contract.
 
-import { type Clock, ManualClock } from '../../main/engine/clock';
+import type { Clock } from '../../main/engine/clock';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import type { GoogleEndpoints } from '../../main/engine/gmail/endpoints';
 import { type Logger, silentLogger } from '../../main/engine/log';
@@ -9,6 +9,7 @@ import type { SecretStore } from '../../main/engine/secrets/secret-store';
 import { createDispatcher, type Dispatch } from '../../main/rpc/dispatch';
 import type { RequestInput, RequestName, RequestOutput } from '../../shared/contract';
 import { limits } from './limits';
+import { ManualClock } from './manual-clock';
 import { MemorySecrets } from './memory-secrets';
 import { seeded } from './prng';
 import { openSql, type Sql } from './sql';

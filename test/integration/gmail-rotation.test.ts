@@ -2,10 +2,10 @@
 // runs out of quota or revokes the grant, the work moves to the SMTP account without losing or
 // doubling a recipient. Real engine, loopback Google endpoints, loopback SMTP server.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../../main/engine/clock';
 import type { EventName } from '../../shared/contract';
 import { addRecipients, type Harness, limits, runUntil, startEngine } from '../helpers/engine-harness';
 import { FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, type FakeGoogle, startFakeGoogle } from '../helpers/fake-google';
+import type { ManualClock } from '../helpers/manual-clock';
 import { type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
 
 const MIN = 60_000;

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../main/engine/clock';
 import { AppError } from '../../main/engine/errors';
 import { IMPORT_TTL_MS, Importer, MAX_IMPORT_BYTES } from '../../main/engine/recipients/importer';
 import type { EventPayloads } from '../../shared/contract';
@@ -16,6 +15,7 @@ import {
   people,
   writeFixture,
 } from '../helpers/csv-fixtures';
+import { ManualClock } from '../helpers/manual-clock';
 import { tmpDir } from '../helpers/tmp';
 
 let dir: string;

@@ -1,8 +1,8 @@
 // Per-minute, per-hour and rolling-24-hour caps hold exactly, gaps are honoured, and the caps
 // survive a restart because they are counted from the ledger, not from memory.
 import { describe, expect, it } from 'vitest';
-import type { ManualClock } from '../../main/engine/clock';
 import { addRecipients, type Harness, limits, runFor, runUntil, startEngine } from '../helpers/engine-harness';
+import type { ManualClock } from '../helpers/manual-clock';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -2,9 +2,9 @@
 // failure leads to the right outcome, the account cools down or asks for re-auth, work moves to
 // the other account, and nothing is lost or sent twice.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../../main/engine/clock';
 import type { EventName } from '../../shared/contract';
 import { addRecipients, type Harness, limits, runFor, runUntil, startEngine } from '../helpers/engine-harness';
+import type { ManualClock } from '../helpers/manual-clock';
 import { delayed, type Fault, type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
 
 const MIN = 60_000;

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { templatesHandlers } from '../../main/engine/api/templates-api';
-import { ManualClock } from '../../main/engine/clock';
 import { AppError } from '../../main/engine/errors';
 import {
   attachmentPath,
@@ -15,6 +14,7 @@ import {
 import type { Store } from '../../main/engine/store';
 import type { AttachmentRef } from '../../shared/domain';
 import { campaignSettings, testContext } from '../helpers/context';
+import { ManualClock } from '../helpers/manual-clock';
 import { tmpDir } from '../helpers/tmp';
 
 async function rejected(p: Promise<unknown>): Promise<AppError> {

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { templatesHandlers } from '../../main/engine/api/templates-api';
-import { ManualClock } from '../../main/engine/clock';
 import { neutraliseCell, toCsvPaged } from '../../main/engine/exports/csv';
+import { ManualClock } from '../helpers/manual-clock';
 
 const toCsv = (header: string[], rows: Iterable<string[]>) => toCsvPaged(header, [[...rows]]);
 

@@ -1,10 +1,10 @@
 // Progress events are coalesced per topic: a fast sender cannot flood the renderer, and the
 // latest state always arrives.
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../main/engine/clock';
 import { EventHub } from '../../main/engine/events/hub';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import { type CampaignProgress, emptyCounts } from '../../shared/domain';
+import { ManualClock } from '../helpers/manual-clock';
 
 const progress = (campaignId: number, sent: number): CampaignProgress => ({
   campaignId,

@@ -2,7 +2,6 @@
 // requests, its hub (or a test feeding events) drives them, and small recording stand-ins take the
 // place of Electron's Tray, Notification and powerSaveBlocker, which need the Electron binary.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ManualClock } from '../../main/engine/clock';
 import { type EngineLink, type EventListener, engineLink } from '../../main/shell/engine-link';
 import { ShellModel } from '../../main/shell/model';
 import { type NotifierUi, noteFor, startNotifications } from '../../main/shell/notifications';
@@ -12,6 +11,7 @@ import type { ShellView } from '../../main/shell/window';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { StateCounts } from '../../shared/domain';
 import { addRecipients, type Harness, limits, runUntil, startEngine } from '../helpers/engine-harness';
+import type { ManualClock } from '../helpers/manual-clock';
 
 const quiet = { info() {}, warn() {} };
 const counts = (p: Partial<StateCounts> = {}): StateCounts => ({

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { templatesHandlers } from '../../main/engine/api/templates-api';
-import { ManualClock } from '../../main/engine/clock';
 import { AppError } from '../../main/engine/errors';
 import { createHelpers, formatDateParts, parseDateInput } from '../../main/engine/messages/helpers';
 import {
@@ -14,6 +13,7 @@ import type { Store } from '../../main/engine/store';
 import type { CampaignSettings, CampaignTemplate } from '../../shared/domain';
 import { campaignSettings, testContext } from '../helpers/context';
 import { limits } from '../helpers/limits';
+import { ManualClock } from '../helpers/manual-clock';
 import { tmpDir } from '../helpers/tmp';
 
 const html = (body: string, extra: Partial<CampaignTemplate> = {}): CampaignTemplate => ({
