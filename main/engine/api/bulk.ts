@@ -1,4 +1,5 @@
 import { BULK_CHUNK } from '../store/recipients';
+import { yieldToEventLoop } from '../yield';
 
 /**
  * Repeats a chunked write until it moves fewer rows than a full chunk, yielding to the event
@@ -10,6 +11,6 @@ export async function inChunks(step: () => number): Promise<number> {
     const n = step();
     total += n;
     if (n < BULK_CHUNK) return total;
-    await new Promise<void>((r) => setImmediate(r));
+    await yieldToEventLoop();
   }
 }

@@ -11,6 +11,7 @@ import { parseAddress } from '../recipients/address';
 import { openFileSource, readCsv, readHead, sniffCsv } from '../recipients/csv-reader';
 import { guessEmailColumn, uniqueLabels } from '../recipients/detect';
 import type { Importer } from '../recipients/importer';
+import { yieldToEventLoop } from '../yield';
 import { inChunks } from './bulk';
 import { allowedSource } from './file-source';
 import type { Handlers } from './handlers';
@@ -28,7 +29,6 @@ type RecipientHandlerNames =
 
 const CHUNK = 1_000;
 const SAMPLE_ROWS = 20;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick<Handlers, RecipientHandlerNames> {
   const { store } = ctx;
@@ -57,7 +57,7 @@ export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick
       let added = 0;
       for (let i = 0; i < items.length; i += CHUNK) {
         added += store.suppressions.add(items.slice(i, i + CHUNK), reason, 'manual', ctx.clock.now());
-        await yieldToLoop();
+        await yieldToEventLoop();
       }
       await skipSuppressedEverywhere(ctx);
       return { added };
@@ -115,7 +115,7 @@ export async function importSuppressions(
     const flush = async () => {
       added += ctx.store.suppressions.add(batch, reason, sourceLabel, ctx.clock.now());
       batch = [];
-      await yieldToLoop();
+      await yieldToEventLoop();
     };
     let skipHeader = !headerless;
     for await (const rec of readCsv(local.file, format)) {

@@ -8,6 +8,7 @@ import { MAX_ATTACHMENTS_BYTES, removeAttachment, storeAttachment } from '../mes
 import { personalise } from '../messages/personalise';
 import { compileTemplate, validateTemplate } from '../messages/template';
 import { unsubscribeHeaders } from '../messages/unsubscribe';
+import { yieldToEventLoop } from '../yield';
 import { allowedSource } from './file-source';
 import type { Handlers } from './handlers';
 
@@ -84,7 +85,7 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
         const part = validateTemplate(t, known, mergeFieldsOf([page]), c.unsubscribe.urlTemplate);
         report.checkedRecipients += part.checkedRecipients;
         for (const e of part.emptyFields) empty.set(e.field, (empty.get(e.field) ?? 0) + e.recipients);
-        await new Promise<void>((r) => setImmediate(r));
+        await yieldToEventLoop();
       }
       report.emptyFields = known.filter((k) => empty.has(k)).map((field) => ({ field, recipients: empty.get(field)! }));
       return report;

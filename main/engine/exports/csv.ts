@@ -1,6 +1,8 @@
 // CSV files the user opens in a spreadsheet. Cells come from imported data and server answers,
 // so a value that a spreadsheet would run as a formula is defused first (CSV injection).
 
+import { yieldToEventLoop } from '../yield';
+
 const BOM = '\uFEFF';
 
 /** Characters that make Excel, LibreOffice or Sheets read a cell as a formula. */
@@ -29,7 +31,7 @@ export async function toCsvPaged(header: string[], pages: Iterable<string[][]>):
   const out: string[] = [line(header)];
   for (const page of pages) {
     for (const r of page) out.push(line(r));
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return `${BOM}${out.join('\r\n')}\r\n`;
 }

@@ -14,6 +14,7 @@ import { AppError, notFound } from '../errors';
 import { csvLine } from '../exports/csv';
 import { moveCampaign } from '../sender/campaign-status';
 import type { NewRecipient } from '../store/recipients';
+import { yieldToEventLoop } from '../yield';
 import { parseAddress } from './address';
 import { type CsvFormat, emptyFile, type LocalFile, openFileSource, readCsv, readHead, sniffCsv } from './csv-reader';
 import { guessEmailColumn, guessNameColumn, mergeFields, uniqueLabels } from './detect';
@@ -41,7 +42,6 @@ interface PendingImport {
 /** One validated row waiting in the staging file. */
 type Staged = [row: number, address: string, key: string, fields: Record<string, string>];
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const invalid = (message: string) => new AppError('import_invalid', message);
 
 export class Importer {
@@ -316,7 +316,7 @@ export class Importer {
       if (chunk.length >= CHUNK_ROWS) {
         flush(chunk);
         chunk = [];
-        await yieldToLoop();
+        await yieldToEventLoop();
       }
     }
     if (chunk.length) flush(chunk);
