@@ -290,3 +290,31 @@ describe('upgrading an existing database', () => {
     db.close();
   });
 });
+
+describe('search', () => {
+  it('takes % and _ in the search text literally, for recipients and suppressions alike', () => {
+    const store = freshStore();
+    const { campaign } = seed(store);
+    const addresses = ['a_b@x.test', 'axb@x.test', '100%@x.test', '1000@x.test'];
+    store.recipients.insertMany(
+      campaign.id,
+      addresses.map((a) => ({ address: a, addressKey: a, fields: {} })),
+      0,
+    );
+    store.suppressions.add(
+      addresses.map((a) => ({ address: a, key: a })),
+      'manual',
+      'test',
+      0,
+    );
+    const recipients = (search: string) =>
+      store.recipients.list(campaign.id, { search, offset: 0, limit: 10 }).rows.map((r) => r.address);
+    const suppressed = (search: string) =>
+      store.suppressions.list({ search, offset: 0, limit: 10 }).rows.map((s) => s.address);
+    expect(recipients('A_B')).toEqual(['a_b@x.test']);
+    expect(recipients('0%')).toEqual(['100%@x.test']);
+    expect(suppressed('a_b')).toEqual(['a_b@x.test']);
+    expect(suppressed('0%@')).toEqual(['100%@x.test']);
+    expect(suppressed('x.test')).toHaveLength(4);
+  });
+});

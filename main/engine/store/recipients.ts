@@ -7,6 +7,7 @@ import {
   type StateCounts,
 } from '../../../shared/domain';
 import type { Db } from './db';
+import { containsPattern } from './like';
 
 interface Row {
   id: number;
@@ -117,7 +118,7 @@ export function recipientsRepo(db: Db) {
       const params = {
         campaignId,
         state: opts.state ?? null,
-        search: opts.search ? `%${opts.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null,
+        search: opts.search ? containsPattern(opts.search.toLowerCase()) : null,
         offset: opts.offset,
         limit: opts.limit,
       };

@@ -1,5 +1,6 @@
 import type { Suppression, SuppressionReason } from '../../../shared/domain';
 import type { Db } from './db';
+import { containsPattern } from './like';
 
 interface Row {
   address_key: string;
@@ -51,7 +52,7 @@ export function suppressionsRepo(db: Db) {
       return new Set(rows.map((r) => r.address_key));
     },
     list(opts: { search?: string; offset: number; limit: number }): { rows: Suppression[]; total: number } {
-      const search = opts.search ? `%${opts.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : '%';
+      const search = opts.search ? containsPattern(opts.search.toLowerCase()) : '%';
       const rows = db
         .prepare<[string, number, number], Row>(
           "SELECT * FROM suppressions WHERE address_key LIKE ? ESCAPE '\\' ORDER BY created_at DESC, address_key LIMIT ? OFFSET ?",
