@@ -5,6 +5,7 @@ import type { Clock } from '../../main/engine/clock';
 import { createEngine, type Engine } from '../../main/engine/engine';
 import type { GoogleEndpoints } from '../../main/engine/gmail/endpoints';
 import { type Logger, silentLogger } from '../../main/engine/log';
+import { addressKey } from '../../main/engine/recipients/address';
 import type { SecretStore } from '../../main/engine/secrets/secret-store';
 import { createDispatcher, type Dispatch } from '../../main/rpc/dispatch';
 import type { RequestInput, RequestName, RequestOutput } from '../../shared/contract';
@@ -119,7 +120,7 @@ async function advanceUntil(h: Harness, done: () => boolean, maxMs: number): Pro
 export function addRecipients(h: Harness, campaignId: number, addresses: string[]): void {
   h.engine.store.recipients.insertMany(
     campaignId,
-    addresses.map((a, i) => ({ address: a, addressKey: a.toLowerCase(), fields: { first_name: `N${i}`, email: a } })),
+    addresses.map((a, i) => ({ address: a, addressKey: addressKey(a), fields: { first_name: `N${i}`, email: a } })),
     h.clock.now(),
   );
   h.engine.store.campaigns.setFields(campaignId, [

@@ -7,6 +7,7 @@ import type { GoogleEndpoints } from '../gmail/endpoints';
 import { type ConnectOutcome, startConsent } from '../gmail/oauth';
 import { type GoogleClient, loadGoogleClient, saveGoogleClient, saveTokens } from '../gmail/tokens';
 import { redact } from '../log';
+import { addressKey } from '../recipients/address';
 import { defaultLimits, isConsumerGmail } from '../transports/presets';
 import type { Handlers } from './handlers';
 
@@ -50,7 +51,7 @@ export function gmailHandlers(
       const message = 'The account to reconnect was removed meanwhile. Use Connect to add it again.';
       return { account: null, message, status: 'failed' };
     }
-    if (target && target.fromAddress.toLowerCase() !== email) {
+    if (target && addressKey(target.fromAddress) !== addressKey(email)) {
       const message = `You signed in as ${email}, but this account sends as ${target.fromAddress}. Click Reconnect again and choose ${target.fromAddress} in Google's account chooser.`;
       ctx.activity('warn', `Gmail reconnect refused: ${message}`, { accountId: target.id });
       return { account: null, message, status: 'failed' };

@@ -7,7 +7,7 @@ import type { SuppressionReason } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { toCsvPaged } from '../exports/csv';
-import { parseAddress } from '../recipients/address';
+import { addressKey, parseAddress } from '../recipients/address';
 import { openFileSource, readCsv, readHead, sniffCsv } from '../recipients/csv-reader';
 import { guessEmailColumn, uniqueLabels } from '../recipients/detect';
 import type { Importer } from '../recipients/importer';
@@ -66,7 +66,7 @@ export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick
       // Entries are removed by key, so odd addresses that were stored long ago can still go.
       const keys = addresses.map((a) => {
         const p = parseAddress(a);
-        return p.ok ? p.key : a.trim().toLowerCase();
+        return p.ok ? p.key : addressKey(a.trim());
       });
       return { removed: store.suppressions.remove(keys) };
     },

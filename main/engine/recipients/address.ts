@@ -13,6 +13,15 @@ const LABEL_CHAR = /^[\p{L}\p{N}-]$/u;
 
 const bad = (reason: string): ParsedAddress => ({ ok: false, reason });
 
+/**
+ * The one normal form an address is compared and stored by (recipients are unique per campaign
+ * and key, suppressions are keyed by it). Case-insensitive throughout: providers treat local parts
+ * that way in practice, so Ann@ and ann@ are one person.
+ */
+export function addressKey(address: string): string {
+  return address.toLowerCase();
+}
+
 export function parseAddress(cell: string): ParsedAddress {
   // A trailing separator is what copying from a mail client's To: line leaves behind.
   const text = cell.replace(EDGES, '').replace(/[\s,;]+$/, '');
@@ -31,7 +40,7 @@ export function parseAddress(cell: string): ParsedAddress {
   if (/^mailto:/i.test(address)) address = address.slice('mailto:'.length);
 
   const problem = addressProblem(address);
-  return problem ? bad(problem) : { ok: true, address, key: address.toLowerCase(), name };
+  return problem ? bad(problem) : { ok: true, address, key: addressKey(address), name };
 }
 
 /** Two or more @-tokens separated by , ; or spaces (quoted display names do not count). */
