@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/bridge';
 import { EVENT_NAMES } from '../../shared/channels';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { Result } from '../../shared/result';
@@ -26,8 +27,6 @@ export interface WsBinding {
   close(): Promise<void>;
 }
 
-export const WS_PATH = '/ws';
-export const TOKEN_PROTOCOL_PREFIX = 'ct.';
 /** Uploads travel base64 inside a request (see MAX_UPLOAD_BASE64 in the contract). */
 export const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 /** Request ids are echoed back; keep them small so a client cannot make us echo megabytes. */
@@ -50,8 +49,8 @@ function tokenOf(req: http.IncomingMessage, url: URL): string | null {
   const offered = (req.headers['sec-websocket-protocol'] ?? '')
     .split(',')
     .map((p) => p.trim())
-    .find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX));
-  if (offered) return offered.slice(TOKEN_PROTOCOL_PREFIX.length);
+    .find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX));
+  if (offered) return offered.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
   return url.searchParams.get('token');
 }
 
@@ -120,7 +119,7 @@ export function bindWebSocket(server: http.Server, opts: WsBindingOptions): WsBi
     noServer: true,
     maxPayload: MAX_FRAME_BYTES,
     // Echo the token protocol back, as browsers require when they offered one.
-    handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX)) ?? false,
+    handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) ?? false,
   });
   const events = new Set<string>(EVENT_NAMES);
 

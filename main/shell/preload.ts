@@ -3,14 +3,9 @@
 // pick an arbitrary channel nor reach ipcRenderer or the IPC event object.
 // Bundled to CommonJS (dist/preload/preload.cjs): a sandboxed preload may require only 'electron'.
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
+import { BRIDGE_GLOBAL, type CampaignTrayBridge } from '../../shared/bridge';
 import { EVENT_NAMES, REQUEST_NAMES } from '../../shared/channels';
-import type { Api, EventName, EventPayloads } from '../../shared/contract';
 import { EVENT_CHANNEL_PREFIX } from './ipc-binding';
-
-/** What the page sees as `window.campaignTray`. */
-export type CampaignTrayBridge = Api & {
-  on<E extends EventName>(event: E, callback: (payload: EventPayloads[E]) => void): () => void;
-};
 
 const api: Record<string, unknown> = {};
 for (const name of REQUEST_NAMES) {
@@ -34,4 +29,4 @@ api.on = (event: unknown, callback: unknown) => {
   };
 };
 
-contextBridge.exposeInMainWorld('campaignTray', api as CampaignTrayBridge);
+contextBridge.exposeInMainWorld(BRIDGE_GLOBAL, api as CampaignTrayBridge);

@@ -1,18 +1,15 @@
 // The Electron transport: the preload exposes one method per request and an event subscription.
-import type { Api, EventName, EventPayloads } from '../../../shared/contract';
+import type { CampaignTrayBridge } from '../../../shared/bridge';
 import type { Client } from './client';
-
-export type PreloadApi = Api & {
-  on<E extends EventName>(event: E, cb: (payload: EventPayloads[E]) => void): () => void;
-};
 
 declare global {
   interface Window {
-    campaignTray?: PreloadApi;
+    /** BRIDGE_GLOBAL in shared/bridge.ts. */
+    campaignTray?: CampaignTrayBridge;
   }
 }
 
-export function createIpcClient(api: PreloadApi): Client {
+export function createIpcClient(api: CampaignTrayBridge): Client {
   return {
     call(name, input) {
       const method = api[name] as (input: unknown) => ReturnType<(typeof api)[typeof name]>;

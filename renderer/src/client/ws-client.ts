@@ -1,5 +1,6 @@
 // The browser transport of the headless mode. The token comes from the URL fragment (never sent
 // to the server by the browser on its own) and travels as the WebSocket subprotocol.
+import { WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../../shared/bridge';
 import type { EventName, EventPayloads } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import type { Client, ConnectionState } from './client';
@@ -19,7 +20,7 @@ const lost = (message: string): Result<never> => ({ ok: false, error: { code: 'n
 
 export function createWsClient(location: Location): Client {
   const token = tokenFromHash(location.hash);
-  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`;
   const pending = new Map<number, Pending>();
   const listeners = new Map<string, Set<Listener>>();
   const connectionListeners = new Set<(s: ConnectionState) => void>();
@@ -39,7 +40,7 @@ export function createWsClient(location: Location): Client {
       setState('no_token');
       return;
     }
-    const ws = new WebSocket(url, [`ct.${token}`]);
+    const ws = new WebSocket(url, [`${WS_TOKEN_PROTOCOL_PREFIX}${token}`]);
     socket = ws;
     ws.onopen = () => {
       attempt = 0;
