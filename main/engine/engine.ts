@@ -5,12 +5,16 @@ export type { EngineHost };
 
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { accountHandlers, ensureOutboxAccount } from './api/accounts-api';
-import { campaignHandlers } from './api/campaigns-api';
+import { accountHandlers, accountUsageHandler, ensureOutboxAccount } from './api/accounts-api';
+import { activityHandlers } from './api/activity-api';
+import { appHandlers } from './api/app-api';
+import { attachmentsHandlers } from './api/attachments-api';
+import { campaignHandlers, campaignReportHandlers } from './api/campaigns-api';
 import { gmailHandlers } from './api/gmail-api';
 import type { Handlers } from './api/handlers';
-import { miscHandlers } from './api/misc-api';
+import { outboxHandlers } from './api/outbox-api';
 import { recipientsHandlers } from './api/recipients-api';
+import { suppressionsHandlers } from './api/suppressions-api';
 import { templatesHandlers } from './api/templates-api';
 import { type Clock, systemClock } from './clock';
 import type { EngineContext, EngineHost } from './context';
@@ -150,21 +154,26 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
 
   const importer = new Importer(ctx);
   const handlers: Handlers = {
-    ...miscHandlers(ctx, { sender: () => sender!, version: appVersion(), host: opts.host }),
+    ...appHandlers(ctx, { version: appVersion(), host: opts.host }),
     // Verify gets a throwaway transport: closing it must not close the live pool.
     ...accountHandlers(ctx, {
       transportFor: (a) => createTransport(ctx, a, google),
       forget: (id) => transports.invalidate(id),
     }),
+    ...accountUsageHandler(ctx, () => sender!),
     ...gmailHandlers(ctx, {
       endpoints: google,
       openExternal: opts.openExternal ?? ((url) => log.info(`Open this address to connect Gmail: ${url}`)),
       ...(opts.oauthTimeoutMs ? { timeoutMs: opts.oauthTimeoutMs } : {}),
     }),
     ...campaignHandlers(ctx, { defaultPool: () => [outbox.id] }),
-    'campaigns.progress': ({ id }) => campaignProgress(ctx, sender!, id),
+    ...campaignReportHandlers(ctx, () => sender!),
     ...recipientsHandlers(ctx, importer),
+    ...suppressionsHandlers(ctx),
     ...templatesHandlers(ctx),
+    ...attachmentsHandlers(ctx),
+    ...outboxHandlers(ctx),
+    ...activityHandlers(ctx),
   };
 
   let stopped = false;

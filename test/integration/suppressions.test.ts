@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recipientsHandlers } from '../../main/engine/api/recipients-api';
+import { suppressionsHandlers } from '../../main/engine/api/suppressions-api';
 import { AppError } from '../../main/engine/errors';
 import { Importer } from '../../main/engine/recipients/importer';
 import { BULK_CHUNK } from '../../main/engine/store/recipients';
@@ -11,13 +12,13 @@ import { tmpDir } from '../helpers/tmp';
 let dir: string;
 let ctx: TestContext;
 let importer: Importer;
-let api: ReturnType<typeof recipientsHandlers>;
+let api: ReturnType<typeof recipientsHandlers> & ReturnType<typeof suppressionsHandlers>;
 
 beforeEach(() => {
   dir = tmpDir();
   ctx = testContext(dir);
   importer = new Importer(ctx);
-  api = recipientsHandlers(ctx, importer);
+  api = { ...recipientsHandlers(ctx, importer), ...suppressionsHandlers(ctx) };
 });
 afterEach(async () => {
   await importer.dispose();

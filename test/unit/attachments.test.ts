@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { templatesHandlers } from '../../main/engine/api/templates-api';
+import { attachmentsHandlers } from '../../main/engine/api/attachments-api';
 import { AppError } from '../../main/engine/errors';
 import {
   attachmentPath,
@@ -161,7 +161,7 @@ describe('attachments handlers', () => {
     store = ctx.store;
     const events: unknown[] = [];
     ctx.hub.subscribe((event, payload) => events.push([event, payload]));
-    return { ctx, h: templatesHandlers(ctx), clock, events };
+    return { ctx, h: attachmentsHandlers(ctx), clock, events };
   }
 
   it('adds from a path and from an upload, and removes again', async () => {

@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import { templatesHandlers } from '../../main/engine/api/templates-api';
 import { neutraliseCell, toCsvPaged } from '../../main/engine/exports/csv';
+import { campaignResultsCsv } from '../../main/engine/exports/results';
 import { ManualClock } from '../helpers/manual-clock';
 
 const toCsv = (header: string[], rows: Iterable<string[]>) => toCsvPaged(header, [[...rows]]);
@@ -93,7 +93,7 @@ describe('campaigns.exportResults', () => {
     const clock = new ManualClock();
     const ctx = testContext(tmpDir(), clock);
     store = ctx.store;
-    return { h: templatesHandlers(ctx), clock };
+    return { h: { 'campaigns.exportResults': ({ id }: { id: number }) => campaignResultsCsv(ctx, id) }, clock };
   }
 
   it('exports every recipient with fields, state, account, time, Message-ID and error', async () => {

@@ -7,6 +7,8 @@ import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { registerSecret } from '../log';
 import { accountSecretKey } from '../secrets/secret-store';
+import { accountUsage } from '../sender/progress';
+import type { Sender } from '../sender/sender';
 import { defaultLimits, findPreset, isConsumerGmail, providerCeiling, SMTP_PRESETS } from '../transports/presets';
 import { createSmtpTransport } from '../transports/smtp';
 import { describeFailure, type Transport, TransportError } from '../transports/transport';
@@ -334,5 +336,12 @@ export function accountHandlers(
       }
       return get(a.id);
     },
+  };
+}
+
+/** Each account's sends over the last minute, hour and 24 hours, against its caps. */
+export function accountUsageHandler(ctx: EngineContext, sender: () => Sender): Pick<Handlers, 'accounts.usage'> {
+  return {
+    'accounts.usage': () => ctx.store.accounts.list().map((a) => accountUsage(ctx, sender(), a)),
   };
 }

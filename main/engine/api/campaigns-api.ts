@@ -5,10 +5,13 @@ import type { CampaignPatch } from '../../../shared/contract';
 import type { Campaign, CampaignSettings } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
+import { campaignResultsCsv } from '../exports/results';
 import { compileTemplate, validateTemplate } from '../messages/template';
 import { type CampaignAction, deletable, editable, reopens, TRANSITIONS, transition } from '../policy/lifecycle';
 import { isValidTimeZone } from '../policy/window';
 import { moveCampaign } from '../sender/campaign-status';
+import { campaignProgress } from '../sender/progress';
+import type { Sender } from '../sender/sender';
 import { inChunks } from './bulk';
 import type { Handlers } from './handlers';
 
@@ -218,4 +221,15 @@ export function campaignHandlers(
 
 function throwNotFound(): never {
   throw notFound('The campaign');
+}
+
+/** What the dashboard shows of a campaign, and its results as a spreadsheet. */
+export function campaignReportHandlers(
+  ctx: EngineContext,
+  sender: () => Sender,
+): Pick<Handlers, 'campaigns.progress' | 'campaigns.exportResults'> {
+  return {
+    'campaigns.progress': ({ id }) => campaignProgress(ctx, sender(), id),
+    'campaigns.exportResults': ({ id }) => campaignResultsCsv(ctx, id),
+  };
 }
