@@ -1,5 +1,5 @@
-// Which transport serves which account kind. Adding a transport: write it in this folder
-// (implementing Transport), add its kind to ACCOUNT_KINDS in shared/domain.ts and one case here.
+// Which transport serves which account kind, with the secrets it needs from the keychain. A new
+// kind needs more than a case here: docs/architecture.md, "Adding a transport", lists every place.
 import path from 'node:path';
 import type { Account } from '../../../shared/domain';
 import type { EngineContext } from '../context';

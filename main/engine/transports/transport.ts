@@ -1,6 +1,6 @@
-// The one interface every way of sending implements. Adding a transport = one file here plus
-// one line in registry.ts. Transports never classify: they report what happened, and
-// policy/classify.ts decides what it means.
+// The one interface every way of sending implements (docs/architecture.md, "Adding a transport",
+// lists what else a new kind of account needs). Transports never classify: they report what
+// happened, and policy/classify.ts decides what it means.
 
 import type { TransportFailure } from '../failure';
 
