@@ -255,7 +255,7 @@ export class Importer {
           kept.forEach((col, k) => {
             fields[keys[k]!] = rec.cells[col] ?? '';
           });
-          goodLines.push(JSON.stringify([row, parsed.address, parsed.key, fields] satisfies Staged));
+          goodLines.push(stagedLine([row, parsed.address, parsed.key, fields]));
         } else {
           invalidRows++;
           if (issues.length < MAX_ISSUES) issues.push({ row, value: cell.slice(0, 320), reason: parsed.reason });
@@ -395,4 +395,12 @@ export class Importer {
     await p.source.discard();
     if (p.rejectedFile) await fsp.rm(p.rejectedFile, { force: true });
   }
+}
+
+/**
+ * One staged row as one line of JSON. JSON leaves U+2028 and U+2029 bare, but readline ends a
+ * line at them, so a field holding one would split its row in pass 2: escape them.
+ */
+function stagedLine(s: Staged): string {
+  return JSON.stringify(s).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
