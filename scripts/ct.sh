@@ -43,11 +43,13 @@ set_nodedir() {
 }
 
 ensure_system_packages() {
-  # Chromium for the browser tests, gnome-keyring + dbus for a real Secret Service.
+  # Chromium for the browser tests, gnome-keyring + dbus for a real Secret Service, redis-server
+  # for the bench's BullMQ comparison.
   local need=()
   command -v chromium >/dev/null 2>&1 || need+=(chromium)
   command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
   command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   [ ${#need[@]} -eq 0 ] && return
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${need[*]} with apt-get …"
