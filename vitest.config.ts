@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Component tests (test/renderer) are TSX with React's automatic runtime.
+  esbuild: { jsx: 'automatic' },
   test: {
-    include: ['test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'test/renderer/**/*.test.tsx'],
     exclude: ['test/electron/**', 'node_modules/**'],
     environment: 'node',
     // Native modules and child processes: one fork per file, two at a time on a two-core machine.

@@ -1,0 +1,122 @@
+// The one table of what each pushed event (and each request without an event of its own) makes
+// stale in the cache. Screens never refresh by hand: they read queries, and this keeps them true.
+import type { EventName, EventPayloads, RequestInput, RequestName, RequestOutput } from '../../../shared/contract';
+import type { CampaignProgress } from '../../../shared/domain';
+import { type KeyFilter, keyFilter } from './keys';
+
+/** Re-ask the matching queries; `throttleMs` caps how often a busy sender makes them refetch. */
+export interface Invalidate {
+  kind: 'invalidate';
+  filter: KeyFilter;
+  throttleMs?: number;
+}
+
+/** Write into the matching queries directly, when the event carries the new value. */
+export interface Write {
+  kind: 'write';
+  filter: KeyFilter;
+  update: (old: unknown, input: unknown) => unknown;
+}
+
+export type Effect = Invalidate | Write;
+
+/** A sending campaign's list refetches at most this often; its counts arrive in every progress event. */
+export const BUSY_REFETCH_MS = 2_000;
+
+const invalidate = (filter: KeyFilter, throttleMs?: number): Invalidate =>
+  throttleMs === undefined ? { kind: 'invalidate', filter } : { kind: 'invalidate', filter, throttleMs };
+
+function write<N extends RequestName>(
+  name: N,
+  part: Partial<RequestInput<N>> | undefined,
+  update: (old: RequestOutput<N> | undefined, input: RequestInput<N>) => RequestOutput<N> | undefined,
+): Write {
+  return { kind: 'write', filter: keyFilter(name, part), update: update as Write['update'] };
+}
+
+/** Everything that shows one campaign. */
+function campaignViews(campaignId: number | null): Effect[] {
+  const id = campaignId ?? undefined;
+  return [
+    invalidate(keyFilter('campaigns.list')),
+    invalidate(keyFilter('campaigns.get', id === undefined ? undefined : { id })),
+    invalidate(keyFilter('campaigns.progress', id === undefined ? undefined : { id })),
+    invalidate(keyFilter('recipients.list', id === undefined ? undefined : { campaignId: id })),
+    invalidate(keyFilter('templates.validate', id === undefined ? undefined : { campaignId: id })),
+    invalidate(keyFilter('templates.preview', id === undefined ? undefined : { campaignId: id })),
+  ];
+}
+
+const accountViews = (): Effect[] => [
+  invalidate(keyFilter('accounts.list')),
+  invalidate(keyFilter('accounts.usage')),
+  // Progress lists the pool's accounts with their state.
+  invalidate(keyFilter('campaigns.progress')),
+];
+
+function progressWrites(p: CampaignProgress): Effect[] {
+  return [
+    write('campaigns.progress', { id: p.campaignId }, () => p),
+    write('campaigns.list', undefined, (old) =>
+      old?.map((c) => (c.id === p.campaignId ? { ...c, counts: p.counts, status: p.status } : c)),
+    ),
+    invalidate(keyFilter('recipients.list', { campaignId: p.campaignId }), BUSY_REFETCH_MS),
+    invalidate(keyFilter('accounts.usage'), BUSY_REFETCH_MS),
+    invalidate(keyFilter('outbox.list'), BUSY_REFETCH_MS),
+  ];
+}
+
+/** Every event has a row, so a new event cannot be forgotten here. */
+export const EVENT_EFFECTS: { [E in EventName]: (payload: EventPayloads[E]) => Effect[] } = {
+  'campaign.progress': progressWrites,
+  'campaigns.changed': (p) => campaignViews(p.campaignId),
+  'campaign.status': (p) => campaignViews(p.campaignId),
+  'campaign.finished': (p) => [...campaignViews(p.campaignId), invalidate(keyFilter('outbox.list'))],
+  'accounts.changed': () => accountViews(),
+  'account.limited': () => accountViews(),
+  'account.needsReauth': () => accountViews(),
+  'gmail.connect': (p) => (p.status === 'connected' ? accountViews() : []),
+  // The import panel follows its own import; the finished import arrives as campaigns.changed.
+  'import.progress': () => [],
+  activity: (entry) => [
+    write('activity.list', undefined, (old, input) => {
+      if (!old || old.some((a) => a.id === entry.id)) return old;
+      if (input.campaignId !== undefined && input.campaignId !== entry.campaignId) return old;
+      return [entry, ...old].slice(0, input.limit ?? 200);
+    }),
+  ],
+};
+
+/** Requests whose effect no event announces: what they make stale, from their input. */
+export const MUTATION_EFFECTS: { [N in RequestName]?: (input: RequestInput<N>) => Effect[] } = {
+  'suppressions.add': () => [invalidate(keyFilter('suppressions.list'))],
+  'suppressions.remove': () => [invalidate(keyFilter('suppressions.list'))],
+  'suppressions.import': () => [invalidate(keyFilter('suppressions.list'))],
+  'gmail.setClient': () => [invalidate(keyFilter('gmail.getClient'))],
+  // Events announce these too; asking again at once keeps the screen in step with the click.
+  'campaigns.update': (i) => campaignViews(i.id),
+  'campaigns.start': (i) => campaignViews(i.id),
+  'campaigns.pause': (i) => campaignViews(i.id),
+  'campaigns.resume': (i) => campaignViews(i.id),
+  'campaigns.cancel': (i) => campaignViews(i.id),
+  'campaigns.retryFailed': (i) => campaignViews(i.id),
+  'campaigns.resendUncertain': (i) => campaignViews(i.id),
+  'campaigns.markUncertainSent': (i) => campaignViews(i.id),
+  'campaigns.create': () => campaignViews(null),
+  'campaigns.delete': () => campaignViews(null),
+  'accounts.addSmtp': () => accountViews(),
+  'accounts.update': () => accountViews(),
+  'accounts.remove': () => accountViews(),
+  'accounts.setPaused': () => accountViews(),
+  'attachments.add': (i) => campaignViews(i.campaignId),
+  'attachments.remove': (i) => campaignViews(i.campaignId),
+};
+
+export function effectsOfEvent<E extends EventName>(event: E, payload: EventPayloads[E]): Effect[] {
+  return EVENT_EFFECTS[event](payload);
+}
+
+export function effectsOfMutation<N extends RequestName>(name: N, input: RequestInput<N>): Effect[] {
+  const rule = MUTATION_EFFECTS[name] as ((i: RequestInput<N>) => Effect[]) | undefined;
+  return rule ? rule(input) : [];
+}
