@@ -1,17 +1,19 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app';
+import { App } from './app/app';
 import { pickClient } from './client';
-import { connectStore } from './state/app-store';
+import { DataProvider } from './data/data-provider';
 import './styles.css';
 
-connectStore(pickClient());
+const client = pickClient();
 
 const root = document.getElementById('root');
 if (root) {
   createRoot(root).render(
     <StrictMode>
-      <App />
+      <DataProvider client={client}>
+        <App />
+      </DataProvider>
     </StrictMode>,
   );
 }

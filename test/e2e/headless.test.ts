@@ -111,7 +111,7 @@ describe.skipIf(skip)('headless server in Chromium', () => {
   it('shows the engine’s version and the local test outbox account', async () => {
     await page.goto(ready.url);
     await expect.poll(() => page.getByTestId('app-version').textContent()).toMatch(/^v\d+\.\d+\.\d+ · headless$/);
-    await page.getByRole('button', { name: 'Accounts', exact: true }).click();
+    await page.getByRole('link', { name: 'Accounts', exact: true }).click();
     await page.getByTestId('account-outbox').waitFor();
     expect(await page.getByTestId('account-outbox').textContent()).toContain('local test outbox');
     await page.getByRole('heading', { name: 'Add SMTP account' }).waitFor();
@@ -126,7 +126,7 @@ describe.skipIf(skip)('headless server in Chromium', () => {
   });
 
   it('creates a campaign and imports a dropped CSV with a preview', async () => {
-    await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
     await page.getByPlaceholder('New campaign name').fill('Welcome pioneers');
     await page.getByRole('button', { name: 'Create campaign' }).click();
     await page.getByRole('heading', { name: 'Welcome pioneers', level: 1 }).waitFor();
@@ -174,8 +174,10 @@ describe.skipIf(skip)('headless server in Chromium', () => {
     await page.getByText('The template is valid').waitFor();
     await shot('composer-preview');
 
-    await page.getByRole('button', { name: 'Save message' }).click();
-    await page.getByText('All changes saved.').waitFor();
+    // Drafts save themselves a moment after typing stops.
+    await expect
+      .poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 })
+      .toBe('All changes saved.');
   });
 
   it('shows template errors with their position', async () => {
@@ -185,8 +187,10 @@ describe.skipIf(skip)('headless server in Chromium', () => {
     await expect.poll(() => page.locator('.problems').textContent(), { timeout: 10_000 }).toMatch(/line \d+/);
     await body.fill(good);
     await page.getByText('The template is valid').waitFor();
-    await page.getByRole('button', { name: 'Save message' }).click();
-    await page.getByText('All changes saved.').waitFor();
+    // Drafts save themselves a moment after typing stops.
+    await expect
+      .poll(() => page.getByTestId('save-state').textContent(), { timeout: 10_000 })
+      .toBe('All changes saved.');
   });
 
   it('sends the campaign and the dashboard shows all of it sent', async () => {
@@ -211,7 +215,7 @@ describe.skipIf(skip)('headless server in Chromium', () => {
   });
 
   it('lists the sent messages in the outbox with their raw source', async () => {
-    await page.getByRole('button', { name: 'Outbox', exact: true }).click();
+    await page.getByRole('link', { name: 'Outbox', exact: true }).click();
     await page.getByRole('heading', { name: `Outbox (${PEOPLE.length})` }).waitFor();
     await page.getByRole('button', { name: 'grace@example.com' }).click();
     const raw = page.getByTestId('outbox-raw');
@@ -219,8 +223,8 @@ describe.skipIf(skip)('headless server in Chromium', () => {
     expect(await raw.textContent()).toMatch(/Subject: Welcome, Grace/);
     await shot('outbox');
 
-    await page.getByRole('button', { name: 'Campaigns', exact: true }).click();
-    await page.getByRole('button', { name: 'Welcome pioneers' }).waitFor();
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    await page.getByRole('link', { name: 'Welcome pioneers' }).waitFor();
     await shot('campaigns');
   });
 

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import type { CampaignSummary } from '../../../shared/contract';
-import { ROTATION_POLICIES, type RotationPolicy } from '../../../shared/domain';
-import { useConfirm } from '../components/confirm';
-import { ErrorNote } from '../components/error-note';
-import { useAction } from '../components/use-action';
-import { api, useApp } from '../state/app-store';
+import type { CampaignSummary } from '../../../../shared/contract';
+import { ROTATION_POLICIES, type RotationPolicy } from '../../../../shared/domain';
+import { navigate } from '../../app/navigation';
+import { useConfirm } from '../../components/confirm';
+import { ErrorNote } from '../../components/error-note';
+import { useMutate, useRequest } from '../../data/hooks';
 
 const ROTATION_LABELS: Record<RotationPolicy, string> = {
   most_headroom: 'Most headroom first (spread the load)',
@@ -13,16 +13,14 @@ const ROTATION_LABELS: Record<RotationPolicy, string> = {
 };
 
 export function CampaignSettingsForm({ campaign }: { campaign: CampaignSummary }) {
-  const accounts = useApp((s) => s.accounts);
-  const refreshCampaigns = useApp((s) => s.refreshCampaigns);
-  const go = useApp((s) => s.go);
+  const accounts = useRequest('accounts.list', {}).data ?? [];
   const [name, setName] = useState(campaign.name);
   const [pool, setPool] = useState<number[]>(campaign.pool);
   const [rotation, setRotation] = useState<RotationPolicy>(campaign.rotation);
   const [replyTo, setReplyTo] = useState(campaign.replyTo ?? '');
   const [saved, setSaved] = useState(false);
-  const save = useAction();
-  const remove = useAction();
+  const save = useMutate('campaigns.update');
+  const remove = useMutate('campaigns.delete');
   const [dialog, confirm] = useConfirm();
 
   const toggle = (id: number, on: boolean) =>
@@ -32,11 +30,7 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignSummary }
     e.preventDefault();
     setSaved(false);
     const patch = { name: name.trim(), pool, rotation, replyTo: replyTo.trim() || null };
-    const r = await save.run(() => api().call('campaigns.update', { id: campaign.id, patch }));
-    if (r) {
-      setSaved(true);
-      await refreshCampaigns();
-    }
+    if (await save.run({ id: campaign.id, patch })) setSaved(true);
   };
 
   const onDelete = async () => {
@@ -46,11 +40,7 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignSummary }
       'Delete',
     );
     if (!yes) return;
-    const r = await remove.run(() => api().call('campaigns.delete', { id: campaign.id }));
-    if (r) {
-      await refreshCampaigns();
-      go({ name: 'campaigns' });
-    }
+    if (await remove.run({ id: campaign.id })) navigate({ name: 'campaigns' });
   };
 
   return (

@@ -1,14 +1,12 @@
 // The live view of one campaign: controls, counts, pace, what it waits for, accounts, failures.
-import { useEffect } from 'react';
-import type { CampaignSummary, RequestName } from '../../../shared/contract';
-import { RECIPIENT_STATES } from '../../../shared/domain';
-import { useConfirm } from '../components/confirm';
-import { ErrorNote } from '../components/error-note';
-import { UsageMeter } from '../components/usage-meter';
-import { useAction } from '../components/use-action';
-import { saveDownload } from '../lib/files';
-import { formatRelative, formatTime, STATE_LABELS } from '../lib/format';
-import { api, useApp } from '../state/app-store';
+import type { CampaignSummary, RequestName } from '../../../../shared/contract';
+import { RECIPIENT_STATES } from '../../../../shared/domain';
+import { useConfirm } from '../../components/confirm';
+import { ErrorNote } from '../../components/error-note';
+import { UsageMeter } from '../../components/usage-meter';
+import { useMutate, useRequest } from '../../data/hooks';
+import { saveDownload } from '../../lib/files';
+import { formatRelative, formatTime, STATE_LABELS } from '../../lib/format';
 
 type Control = Extract<RequestName, 'campaigns.start' | 'campaigns.pause' | 'campaigns.resume' | 'campaigns.cancel'>;
 type Repair = Extract<
@@ -17,18 +15,28 @@ type Repair = Extract<
 >;
 
 export function Dashboard({ campaign }: { campaign: CampaignSummary }) {
-  const progress = useApp((s) => s.progress[campaign.id]);
-  const refreshProgress = useApp((s) => s.refreshProgress);
-  const refreshCampaigns = useApp((s) => s.refreshCampaigns);
-  const control = useAction();
-  const repair = useAction();
-  const exporter = useAction();
+  const progress = useRequest('campaigns.progress', { id: campaign.id }).data;
+  const controls = {
+    'campaigns.start': useMutate('campaigns.start'),
+    'campaigns.pause': useMutate('campaigns.pause'),
+    'campaigns.resume': useMutate('campaigns.resume'),
+    'campaigns.cancel': useMutate('campaigns.cancel'),
+  };
+  const repairs = {
+    'campaigns.retryFailed': useMutate('campaigns.retryFailed'),
+    'campaigns.resendUncertain': useMutate('campaigns.resendUncertain'),
+    'campaigns.markUncertainSent': useMutate('campaigns.markUncertainSent'),
+  };
+  const exporter = useMutate('campaigns.exportResults');
   const [dialog, confirm] = useConfirm();
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: reload when the status changes too
-  useEffect(() => {
-    void refreshProgress(campaign.id);
-  }, [campaign.id, campaign.status, refreshProgress]);
+  const control = {
+    busy: Object.values(controls).some((c) => c.busy),
+    error: Object.values(controls).find((c) => c.error)?.error ?? null,
+  };
+  const repair = {
+    busy: Object.values(repairs).some((c) => c.busy),
+    error: Object.values(repairs).find((c) => c.error)?.error ?? null,
+  };
 
   const counts = progress?.counts ?? campaign.counts;
   const total = progress?.total ?? RECIPIENT_STATES.reduce((n, s) => n + counts[s], 0);
@@ -44,21 +52,16 @@ export function Dashboard({ campaign }: { campaign: CampaignSummary }) {
       );
       if (!yes) return;
     }
-    const r = await control.run(() => api().call(name, { id: campaign.id }));
-    if (r) {
-      await refreshCampaigns();
-      await refreshProgress(campaign.id);
-    }
+    await controls[name].run({ id: campaign.id });
   };
 
   const fix = async (name: Repair, title: string, body: string, label: string) => {
     if (!(await confirm(title, body, label))) return;
-    const r = await repair.run(() => api().call(name, { id: campaign.id }));
-    if (r) await refreshProgress(campaign.id);
+    await repairs[name].run({ id: campaign.id });
   };
 
   const onExport = async () => {
-    const f = await exporter.run(() => api().call('campaigns.exportResults', { id: campaign.id }));
+    const f = await exporter.run({ id: campaign.id });
     if (f) saveDownload(f);
   };
 
