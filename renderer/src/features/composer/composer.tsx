@@ -1,6 +1,6 @@
 // The message editor with a live preview. The preview frame is sandboxed with no permissions:
 // no scripts, no same-origin access, no forms, whatever the template contains.
-import { type RefObject, useId, useRef, useState } from 'react';
+import { type RefObject, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { CampaignSummary } from '../../../../shared/contract';
 import type { CampaignTemplate } from '../../../../shared/domain';
 import { ErrorNote } from '../../components/error-note';
@@ -30,6 +30,8 @@ export function Composer({ campaign }: { campaign: CampaignSummary }) {
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
   const refs: Record<Target, RefObject<Field | null>> = { subject: subjectRef, body: bodyRef, text: textRef };
+  // Where the caret goes once an inserted field is on screen (set by insertField, used right after commit).
+  const caret = useRef<{ target: Target; at: number } | null>(null);
   const ids = { subject: useId(), body: useId(), text: useId() };
   const editable = campaign.status === 'draft' || campaign.status === 'paused';
   const save = useAutosave(campaign.id, draft, campaign.template, editable);
@@ -42,15 +44,23 @@ export function Composer({ campaign }: { campaign: CampaignSummary }) {
 
   const edit = (patch: Partial<CampaignTemplate>) => setDraft((d) => ({ ...d, ...patch }));
 
+  // In the same commit as the insertion, before any later event: focus and caret go back to the field
+  // that received the token. (Deferring this let a late focus steal the caret from the next field.)
+  useLayoutEffect(() => {
+    const c = caret.current;
+    if (!c) return;
+    caret.current = null;
+    const el = refs[c.target].current;
+    el?.focus();
+    el?.setSelectionRange(c.at, c.at);
+  });
+
   const insertField = (key: string) => {
     const el = refs[target].current;
     const value = target === 'text' ? (draft.text ?? '') : draft[target];
     const next = insertToken(value, el?.selectionStart ?? null, el?.selectionEnd ?? null, `{{${key}}}`);
+    caret.current = { target, at: next.caret };
     edit({ [target]: next.value });
-    requestAnimationFrame(() => {
-      el?.focus();
-      el?.setSelectionRange(next.caret, next.caret);
-    });
   };
 
   return (
