@@ -183,7 +183,7 @@ describe('the send path in the store', () => {
     const c1 = store.recipients.claim(campaign.id, account.id, now, 60_000, mid)!;
     expect(c1.address).toBe('a@x.test');
     expect(c1.messageId).toBe('<id-1@x.test>');
-    expect(store.ledger.countSince(account.id, 0)).toBe(1);
+    expect(store.ledger.window(account.id, now)).toHaveLength(1);
     recordOutcome(
       store,
       c1,
@@ -211,7 +211,7 @@ describe('the send path in the store', () => {
       { state: 'queued', at: now, spendAttempt: false, error: '421', errorClass: 'throttle' },
       now,
     );
-    expect(store.ledger.countSince(account.id, 0)).toBe(0);
+    expect(store.ledger.window(account.id, now)).toHaveLength(0);
     expect(store.recipients.get(c.id)!.attempts).toBe(0);
   });
 

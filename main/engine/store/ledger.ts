@@ -11,15 +11,6 @@ export function ledgerRepo(db: Db) {
     window(accountId: number, now: number): number[] {
       return since.all(accountId, now - DAY_MS).map((r) => r.at);
     },
-    countSince(accountId: number, t: number): number {
-      return (
-        db
-          .prepare<[number, number], { n: number }>(
-            'SELECT count(*) AS n FROM send_ledger INDEXED BY send_ledger_account_at WHERE account_id = ? AND at > ?',
-          )
-          .get(accountId, t)?.n ?? 0
-      );
-    },
     /** Entries older than the longest window are dead weight. */
     prune(now: number): number {
       return db.prepare('DELETE FROM send_ledger WHERE at <= ?').run(now - 2 * DAY_MS).changes;
