@@ -235,6 +235,64 @@ describe('tray menu', () => {
   });
 });
 
+describe('the shell on a real engine', () => {
+  it('follows a campaign to its end: tray, power guard and the "finished" notification from engine events', async () => {
+    h = await startEngine();
+    const [outbox] = await h.call('accounts.list', {});
+    const c = await h.call('campaigns.create', { name: 'Spring', pool: [outbox!.id] });
+    addRecipients(h, c.id, ['a@example.test', 'b@example.test']);
+    const link = engineLink(h.dispatch, h.engine.hub);
+    const model = new ShellModel(link, quiet);
+    const shown: { title: string; body: string }[] = [];
+    const stopNotes = startNotifications({
+      ui: {
+        supported: () => true,
+        show(note) {
+          shown.push(note);
+          return { close() {} };
+        },
+      },
+      link,
+      clock: h.clock,
+      open() {},
+      log: quiet,
+    });
+    await model.start();
+    const ui = new RecordingTray();
+    const tray = createTray({ ui, model, link, clock: h.clock, open() {}, quit() {}, log: quiet, refreshMs: 0 });
+    const blockers = new Set<number>();
+    let blocked = 0;
+    const stopPower = startPowerGuard({
+      ui: {
+        preventAppSuspension: () => {
+          blockers.add(++blocked);
+          return blocked;
+        },
+        release: (id) => blockers.delete(id),
+        onSleep: () => () => {},
+        onWake: () => () => {},
+      },
+      model,
+      log: quiet,
+    });
+    undo.push(
+      stopNotes,
+      stopPower,
+      () => tray.destroy(),
+      () => model.stop(),
+    );
+
+    await h.call('campaigns.start', { id: c.id });
+    expect(blockers.size).toBe(1);
+    await runUntil(h, () => shown.length > 0, 60_000);
+    expect(shown).toEqual([{ title: '“Spring” finished', body: '2 sent' }]);
+    expect(model.campaigns.get(c.id)).toMatchObject({ status: 'done', counts: { sent: 2 } });
+    expect(blockers.size).toBe(0);
+    expect(blocked).toBe(1);
+    await runUntil(h, () => ui.labels().includes('Nothing is sending'), 5_000);
+  });
+});
+
 describe('shell model', () => {
   it('keeps what an event said over a campaign list fetched before it', async () => {
     h = await startEngine();
