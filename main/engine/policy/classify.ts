@@ -2,6 +2,7 @@
 // below, first match wins, turn it into a failure class that drives requeue, cooldown and suppression.
 import type { FailureClass } from '../../../shared/domain';
 import type { TransportFailure } from '../failure';
+import { NETWORK_CODES } from '../network-codes';
 import { HOUR } from './throttle';
 
 export interface Classified {
@@ -56,8 +57,6 @@ interface SmtpFacts {
   klass: number | null;
 }
 
-/** nodemailer's codes for a connection that broke or never came up: nothing reached the server. */
-const NETWORK_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNRESET', 'ETLS', 'EPROTOCOL']);
 /** nodemailer's codes for a message it could not even hand over. */
 const LOCAL_MESSAGE_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'ESTREAM']);
 const THROTTLE_CODES = new Set([421, 450, 451, 452, 454]);

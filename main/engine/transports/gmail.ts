@@ -6,6 +6,7 @@ import type { GoogleEndpoints } from '../gmail/endpoints';
 import { GOOGLE_TIMEOUT_MS, googleFailure, googleOAuthClient } from '../gmail/oauth';
 import { type GoogleClient, loadTokens, mergeTokens, type StoredTokens, saveTokens } from '../gmail/tokens';
 import type { Logger } from '../log';
+import { NEVER_CONNECTED } from '../network-codes';
 import type { SecretStore } from '../secrets/secret-store';
 import { type OutgoingMessage, type SendReceipt, type Transport, TransportError } from './transport';
 
@@ -23,16 +24,6 @@ interface Session {
   /** The keychain write of the latest refreshed token set. */
   saving: Promise<void>;
 }
-
-/** Network errors that mean the request never reached Google. */
-const NEVER_CONNECTED = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EADDRNOTAVAIL',
-]);
 
 export function createGmailTransport(deps: GmailTransportDeps): Transport {
   let session: Promise<Session> | null = null;

@@ -5,6 +5,7 @@
 // never had it" (safe to retry) and "it may have been delivered" (uncertain: never resent silently).
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { NETWORK_CODES } from '../network-codes';
 
 export interface PoolOptions {
   connection: SMTPConnection.Options;
@@ -40,8 +41,6 @@ interface Session {
   idleTimer: NodeJS.Timeout | null;
 }
 
-const CONNECTION_CODES = new Set(['ECONNECTION', 'ESOCKET', 'ETIMEDOUT']);
-
 export class SmtpSessionPool {
   private idle: Session[] = [];
   private open = 0;
@@ -66,7 +65,7 @@ export class SmtpSessionPool {
         const started = body.readableDidRead;
         await this.afterFailure(session, err);
         const code = (err as { code?: string }).code ?? '';
-        if (!started && reused && attempt === 0 && CONNECTION_CODES.has(code)) continue;
+        if (!started && reused && attempt === 0 && NETWORK_CODES.has(code)) continue;
         throw new SendFailure(err, started);
       }
     }

@@ -4,6 +4,7 @@
 import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../../shared/domain';
 import { redact, registerSecret } from '../log';
+import { NETWORK_CODES } from '../network-codes';
 import { SendFailure, SmtpSessionPool } from './smtp-pool';
 import { type SendReceipt, type Transport, TransportError, type TransportFailure } from './transport';
 
@@ -19,22 +20,6 @@ export interface SmtpTransportOptions {
   acceptSelfSignedCertificate?: boolean;
 }
 
-/** Failures that mean no server answer was read: the connection itself broke. */
-const NETWORK_CODES = new Set([
-  'ECONNECTION',
-  'ETIMEDOUT',
-  'ESOCKET',
-  'EDNS',
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETLS',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EPROXY',
-]);
 
 interface NodemailerErrorLike {
   message?: unknown;
@@ -49,8 +34,8 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 
 
 /**
  * Maps any nodemailer error (it carries code, command, response, responseCode) to a
- * TransportFailure: 'smtp' when the server answered, 'network' for ECONNECTION/ETIMEDOUT/ESOCKET/
- * EDNS/ECONNRESET/ECONNREFUSED/ETLS without an answer.
+ * TransportFailure: 'smtp' when the server answered, 'network' for a NETWORK_CODES failure without
+ * an answer.
  */
 export function smtpFailure(err: unknown): TransportFailure {
   if (err instanceof TransportError) return err.failure;
