@@ -50,9 +50,13 @@ export class AccountUsageBook {
     const r = this.byId.get(accountId);
     if (!r) return;
     r.inFlight = Math.max(0, r.inFlight - 1);
-    if (refund) {
-      const i = r.sends.lastIndexOf(claimedAt);
-      if (i >= 0) r.sends.splice(i, 1);
-    }
+    if (refund) this.refund(accountId, claimedAt);
+  }
+
+  /** Removes one attempt's ledger time, once its refund is committed. */
+  refund(accountId: number, claimedAt: number): void {
+    const r = this.byId.get(accountId);
+    const i = r ? r.sends.lastIndexOf(claimedAt) : -1;
+    if (r && i >= 0) r.sends.splice(i, 1);
   }
 }

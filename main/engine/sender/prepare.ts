@@ -14,12 +14,17 @@ import type { OutgoingMessage } from '../transports/transport';
 export function createPreparer(ctx: EngineContext) {
   // Compiling once per template version keeps a 100k campaign from recompiling per message.
   const compiled = new Map<number, { key: string; tpl: CompiledTemplate }>();
+  // The sender hands the same campaign object to every send until the campaign changes, so the
+  // template's text is compared once per campaign version, not once per message.
+  const seen = new WeakMap<Campaign, CompiledTemplate>();
   const templateFor = (c: Campaign): CompiledTemplate => {
+    const known = seen.get(c);
+    if (known) return known;
     const key = JSON.stringify(c.template);
     const hit = compiled.get(c.id);
-    if (hit?.key === key) return hit.tpl;
-    const tpl = compileTemplate(c.template);
+    const tpl = hit?.key === key ? hit.tpl : compileTemplate(c.template);
     compiled.set(c.id, { key, tpl });
+    seen.set(c, tpl);
     return tpl;
   };
 

@@ -39,6 +39,23 @@ interface InFlight {
   campaignId: number;
 }
 
+/** A claimed recipient waiting for its claim's commit before it goes out. */
+interface Launch {
+  claimed: Claimed;
+  campaign: Campaign;
+  account: Account;
+  claimedAt: number;
+}
+
+/** What one planning pass produced. */
+interface Pass {
+  launches: Launch[];
+  /** Planning inside an outcome's commit: status moves wait for a pass of their own. */
+  inCommit: boolean;
+  /** A pass of its own is needed (a campaign may finish or must pause). */
+  again: boolean;
+}
+
 export class Sender {
   readonly usage: AccountUsageBook;
   private timerCancel: (() => void) | null = null;
@@ -50,6 +67,8 @@ export class Sender {
   private waiting = new Map<number, WaitReason>();
   private rotation = new Map<number, RotationState>();
   private permanentStreak = new Map<number, number>();
+  private sendingCache: { version: number; list: Campaign[] } | null = null;
+  private accountCache: { version: number; byId: Map<number, Account | null> } = { version: -1, byId: new Map() };
 
   constructor(private deps: SenderDeps) {
     this.usage = new AccountUsageBook(deps.ctx.store);
@@ -106,21 +125,63 @@ export class Sender {
 
   private plan(): void {
     if (this.stopping) return;
-    const { store, clock } = this.ctx;
-    const now = clock.now();
+    const pass: Pass = { launches: [], inCommit: false, again: false };
+    try {
+      this.ctx.store.recipients.claimTogether(() => this.planInto(pass));
+    } catch (err) {
+      this.undoClaims(pass);
+      throw err;
+    }
+    this.launchAll(pass);
+  }
+
+  /** Claims whose transaction was rolled back never happened: give their places back. */
+  private undoClaims(pass: Pass): void {
+    for (const l of pass.launches) this.usage.recordDone(l.account.id, l.claimedAt, true);
+    pass.launches = [];
+  }
+
+  /** One planning pass; claims go into `pass.launches` and start only after their commit. */
+  private planInto(pass: Pass): void {
+    const now = this.ctx.clock.now();
     let wakeAt = Number.POSITIVE_INFINITY;
-    const seen = new Set<number>();
-    for (const campaign of store.campaigns.listSending()) {
-      seen.add(campaign.id);
-      const next = this.planCampaign(campaign, now);
+    const campaigns = this.sendingCampaigns();
+    for (const campaign of campaigns) {
+      const next = this.planCampaign(campaign, now, pass);
       if (next < wakeAt) wakeAt = next;
     }
-    for (const id of [...this.waiting.keys()]) if (!seen.has(id)) this.waiting.delete(id);
+    if (this.waiting.size > campaigns.length) {
+      const ids = new Set(campaigns.map((c) => c.id));
+      for (const id of [...this.waiting.keys()]) if (!ids.has(id)) this.waiting.delete(id);
+    }
     this.armTimer(wakeAt, now);
   }
 
+  /** The campaigns to drain, in the user's order, re-read only after a campaign changed. */
+  private sendingCampaigns(): Campaign[] {
+    const version = this.ctx.store.versions.campaigns;
+    if (this.sendingCache?.version !== version) {
+      this.sendingCache = { version, list: this.ctx.store.campaigns.listSending() };
+    }
+    return this.sendingCache.list;
+  }
+
+  /** An account as the planner sees it, re-read only after an account changed. */
+  private account(id: number): Account | null {
+    const { store } = this.ctx;
+    if (this.accountCache.version !== store.versions.accounts) {
+      this.accountCache = { version: store.versions.accounts, byId: new Map() };
+    }
+    let a = this.accountCache.byId.get(id);
+    if (a === undefined) {
+      a = store.accounts.get(id);
+      this.accountCache.byId.set(id, a);
+    }
+    return a;
+  }
+
   /** Claims what it can for one campaign; returns when to look again (Infinity: on an event). */
-  private planCampaign(campaign: Campaign, now: number): number {
+  private planCampaign(campaign: Campaign, now: number, pass: Pass): number {
     const { store } = this.ctx;
     const wait = (reason: string, until: number | null) => {
       const prev = this.waiting.get(campaign.id);
@@ -130,14 +191,35 @@ export class Sender {
       }
       return until ?? Number.POSITIVE_INFINITY;
     };
+    const working = () => {
+      if (this.waiting.delete(campaign.id)) this.deps.onProgress(campaign.id);
+    };
     if (campaign.scheduleAt !== null && campaign.scheduleAt > now)
       return wait('Scheduled to start', campaign.scheduleAt);
     if (campaign.window) {
       const w = windowState(campaign.window, now);
       if (!w.open) return wait('Outside the send window', w.opensAt);
     }
-    const accounts = campaign.pool.map((id) => store.accounts.get(id)).filter((a): a is Account => a !== null);
+    const accounts: Account[] = [];
+    for (const id of campaign.pool) {
+      const a = this.account(id);
+      if (a) accounts.push(a);
+    }
+    /** Nothing is due now: wait for the earliest retry, or finish. */
+    const drained = () => {
+      const earliest = store.recipients.earliestQueued(campaign.id);
+      if (earliest !== null) return wait('Waiting to retry failed attempts', earliest);
+      this.waiting.delete(campaign.id);
+      // Status moves announce themselves: never from inside a commit that could still fail.
+      if (pass.inCommit) pass.again = true;
+      else this.maybeFinish(campaign);
+      return Number.POSITIVE_INFINITY;
+    };
     if (accounts.length === 0) {
+      if (pass.inCommit) {
+        pass.again = true;
+        return Number.POSITIVE_INFINITY;
+      }
       try {
         moveCampaign(this.ctx, campaign, 'no_account', NO_ACCOUNT_REASON);
         this.ctx.activity('warn', `${campaign.name}: ${NO_ACCOUNT_REASON}`, { campaignId: campaign.id });
@@ -148,21 +230,16 @@ export class Sender {
       return Number.POSITIVE_INFINITY;
     }
 
-    let claimedAny = false;
-    for (;;) {
-      const due = store.recipients.nextDue(campaign.id, now);
-      if (!due) {
-        const earliest = store.recipients.earliestQueued(campaign.id);
-        if (earliest !== null) return wait('Waiting to retry failed attempts', earliest);
-        this.waiting.delete(campaign.id);
-        this.maybeFinish(campaign);
-        return Number.POSITIVE_INFINITY;
-      }
+    for (let claimedAny = false; ; ) {
       const { candidates, blockedUntil, blockers } = this.candidates(accounts, now);
       if (candidates.length === 0) {
+        if (claimedAny) return blockedUntil;
+        // Nothing can be claimed: is anything due at all?
+        const earliest = store.recipients.earliestQueued(campaign.id);
+        if (earliest === null || earliest > now) return Math.min(drained(), blockedUntil);
         // Sends on the wire or the pacing gap are normal work, not a reason to show.
         if (blockers.includes('busy') || blockers.includes('gap')) {
-          if (this.waiting.delete(campaign.id)) this.deps.onProgress(campaign.id);
+          working();
           return blockedUntil;
         }
         return wait(describeBlock(blockers), Number.isFinite(blockedUntil) ? blockedUntil : null);
@@ -174,13 +251,13 @@ export class Sender {
       const claimed = store.recipients.claim(campaign.id, account.id, now, this.deps.leaseMs ?? 10 * 60_000, () =>
         newMessageId(account.fromAddress),
       );
-      if (!claimed) continue;
+      if (!claimed) return claimedAny ? Number.POSITIVE_INFINITY : drained();
       this.rotation.set(campaign.id, { lastAccountId: account.id, lastPosition: accounts.indexOf(account) });
       this.usage.recordClaim(account.id, now, now + pickGap(account.limits, this.ctx.random));
-      this.launch(claimed, campaign, account, now);
+      pass.launches.push({ claimed, campaign, account, claimedAt: now });
       if (!claimedAny) {
         claimedAny = true;
-        if (this.waiting.delete(campaign.id)) this.deps.onProgress(campaign.id);
+        working();
       }
     }
   }
@@ -211,24 +288,25 @@ export class Sender {
     return { candidates, blockedUntil, blockers };
   }
 
-  private launch(claimed: Claimed, campaign: Campaign, account: Account, claimedAt: number): void {
-    const item: InFlight = { campaignId: campaign.id, promise: Promise.resolve() };
-    item.promise = this.sendOne(claimed, campaign, account, claimedAt)
-      .catch((err) => {
-        // Recording the outcome failed (disk full, database locked). The row stays `sending`
-        // and becomes uncertain at the next start: never lost, never sent twice.
-        this.ctx.log.error(`Could not record the outcome for ${claimed.address}`, err);
-      })
-      .finally(() => {
-        this.inFlight.delete(item);
-        this.deps.onProgress(campaign.id);
-        this.wake();
-      });
-    this.inFlight.add(item);
-    this.deps.onProgress(campaign.id);
+  /** Starts the sends a committed pass claimed. */
+  private launchAll(pass: Pass): void {
+    for (const l of pass.launches) this.launch(l);
+    if (pass.again) this.wake();
   }
 
-  private async sendOne(claimed: Claimed, campaign: Campaign, account: Account, claimedAt: number): Promise<void> {
+  private launch(l: Launch): void {
+    const item: InFlight = { campaignId: l.campaign.id, promise: Promise.resolve() };
+    this.inFlight.add(item);
+    item.promise = this.run(item, l);
+    this.deps.onProgress(l.campaign.id);
+  }
+
+  /**
+   * Sends one claimed message, then commits its reaction together with the next pass's claims:
+   * one transaction per send, and the outcome is written the moment the answer arrives.
+   */
+  private async run(item: InFlight, l: Launch): Promise<void> {
+    const { claimed, campaign, account, claimedAt } = l;
     const { store, clock } = this.ctx;
     const result = await this.attempt(claimed, campaign, account);
     const now = clock.now();
@@ -249,9 +327,11 @@ export class Sender {
       random: this.ctx.random,
     });
     const breakerMove = reaction.breaker.pause ? transition('breaker', 'sending') : null;
+    const pass: Pass = { launches: [], inCommit: true, again: false };
     let committed: Committed | null = null;
+    const claims: Pass = { launches: [], inCommit: true, again: false };
     try {
-      committed = store.outcomes.commit(
+      const done = store.outcomes.commitThen(
         {
           recipientId: claimed.id,
           campaignId: campaign.id,
@@ -263,12 +343,39 @@ export class Sender {
         reaction,
         now,
         breakerMove,
+        () => {
+          this.inFlight.delete(item);
+          this.usage.recordDone(account.id, claimedAt, false);
+          this.noteReaction(account.id, campaign.id, reaction, now);
+          // The next claims ride in the same commit.
+          if (!this.stopping) this.planInto(claims);
+        },
       );
-    } finally {
-      // Not committed: the ledger row stays, and so does its place in the caps.
-      this.usage.recordDone(account.id, claimedAt, committed !== null && reaction.refund);
+      committed = done.committed;
+      if (done.nextError) {
+        this.ctx.log.error('Planning the next sends failed', done.nextError);
+        this.undoClaims(claims);
+        pass.again = true;
+      } else {
+        pass.launches = claims.launches;
+        pass.again = claims.again;
+      }
+    } catch (err) {
+      // Recording the outcome failed (disk full, database locked). The row stays `sending` and
+      // becomes uncertain at the next start: never lost, never sent twice. Its claims are undone.
+      this.ctx.log.error(`Could not record the outcome for ${claimed.address}`, err);
+      committed = null;
+      this.undoClaims(claims);
+      pass.again = true;
     }
-    this.afterCommit(claimed, campaign, account, reaction, committed, breakerMove);
+    // Whatever happened inside, this send is off the wire.
+    if (this.inFlight.delete(item)) this.usage.recordDone(account.id, claimedAt, false);
+    if (committed) {
+      if (reaction.refund) this.usage.refund(account.id, claimedAt);
+      this.afterCommit(claimed, campaign, account, reaction, committed, breakerMove);
+    }
+    this.deps.onProgress(campaign.id);
+    this.launchAll(pass);
   }
 
   /** Sends one message; whatever happens becomes data for the reaction table. */
@@ -283,7 +390,19 @@ export class Sender {
     }
   }
 
-  /** What the committed reaction means for memory, the activity log and the events. */
+  /** What a reaction means for the sender's memory (before the next claims are planned). */
+  private noteReaction(accountId: number, campaignId: number, reaction: Reaction, now: number): void {
+    this.permanentStreak.set(campaignId, reaction.breaker.streak);
+    const runtime = this.usage.get(accountId, now);
+    const a = reaction.account;
+    if (a.kind === 'clear_strikes') runtime.strikes = 0;
+    if (a.kind === 'cool_down' && a.strike) {
+      runtime.strikes += 1;
+      runtime.throttledAt = now;
+    }
+  }
+
+  /** What the committed reaction means for the activity log and the events. */
   private afterCommit(
     claimed: Claimed,
     campaign: Campaign,
@@ -292,27 +411,17 @@ export class Sender {
     committed: Committed,
     breakerMove: StatusMove | null,
   ): void {
-    const { store, clock } = this.ctx;
-    const now = clock.now();
-    const runtime = this.usage.get(account.id, now);
     const refs = { campaignId: campaign.id, accountId: account.id };
-    this.permanentStreak.set(campaign.id, reaction.breaker.streak);
     if (reaction.recipient.state === 'uncertain') {
       this.ctx.activity('warn', `${claimed.address}: ${reaction.recipient.error}`, refs);
     }
     const a = reaction.account;
     switch (a.kind) {
       case 'none':
-        break;
       case 'clear_strikes':
-        runtime.strikes = 0;
         break;
       case 'cool_down':
       case 'rest': {
-        if (a.kind === 'cool_down' && a.strike) {
-          runtime.strikes = store.accounts.strikes(account.id);
-          runtime.throttledAt = now;
-        }
         const cause = a.kind === 'rest' ? 'quota' : a.cause;
         this.ctx.activity(
           'warn',

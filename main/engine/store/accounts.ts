@@ -1,5 +1,6 @@
 import type { Account, AccountKind, AccountStatus, Limits, SmtpSettings } from '../../../shared/domain';
 import type { Db } from './db';
+import type { Versions } from './versions';
 
 interface Row {
   id: number;
@@ -69,7 +70,11 @@ function toAccount(r: Row): Account {
   }
 }
 
-export function accountsRepo(db: Db) {
+export function accountsRepo(db: Db, versions: Versions) {
+  const changed = <T>(v: T): T => {
+    versions.accounts++;
+    return v;
+  };
   const byId = db.prepare<[number], Row>('SELECT * FROM accounts WHERE id = ?');
   const all = db.prepare<[], Row>('SELECT * FROM accounts ORDER BY id');
   const insert = db.prepare(
@@ -92,22 +97,25 @@ export function accountsRepo(db: Db) {
     },
     create(a: NewAccount, now: number): Account {
       const settings = a.kind === 'smtp' ? a.smtp : a.kind === 'gmail' ? a.gmail : {};
-      const info = insert.run({
-        kind: a.kind,
-        label: a.label,
-        fromName: a.fromName,
-        fromAddress: a.fromAddress,
-        settings: JSON.stringify(settings),
-        preset: a.kind === 'smtp' ? a.preset : null,
-        limits: JSON.stringify(a.limits),
-        createdAt: now,
-      });
+      const info = changed(
+        insert.run({
+          kind: a.kind,
+          label: a.label,
+          fromName: a.fromName,
+          fromAddress: a.fromAddress,
+          settings: JSON.stringify(settings),
+          preset: a.kind === 'smtp' ? a.preset : null,
+          limits: JSON.stringify(a.limits),
+          createdAt: now,
+        }),
+      );
       return this.get(Number(info.lastInsertRowid))!;
     },
     update(id: number, p: AccountPatch): Account | null {
       const cur = byId.get(id);
       if (!cur) return null;
       const settings = p.smtp ?? p.gmail;
+      versions.accounts++;
       db.prepare(
         `UPDATE accounts SET label = ?, from_name = ?, from_address = ?, limits = ?, settings = ? WHERE id = ?`,
       ).run(
@@ -121,6 +129,7 @@ export function accountsRepo(db: Db) {
       return this.get(id);
     },
     setStatus(id: number, status: AccountStatus, lastError: string | null = null): void {
+      versions.accounts++;
       db.prepare('UPDATE accounts SET status = ?, last_error = coalesce(?, last_error) WHERE id = ?').run(
         status,
         lastError,
@@ -129,6 +138,7 @@ export function accountsRepo(db: Db) {
     },
     /** Cools the account down; strikes grow the next throttle cooldown. */
     coolDown(id: number, until: number, lastError: string, strike: boolean): void {
+      versions.accounts++;
       db.prepare(
         `UPDATE accounts SET cooldown_until = max(coalesce(cooldown_until, 0), ?), last_error = ?,
            cooldown_strikes = cooldown_strikes + ? WHERE id = ?`,
@@ -138,13 +148,15 @@ export function accountsRepo(db: Db) {
       return byId.get(id)?.cooldown_strikes ?? 0;
     },
     clearCooldown(id: number): void {
+      versions.accounts++;
       db.prepare('UPDATE accounts SET cooldown_until = NULL, cooldown_strikes = 0 WHERE id = ?').run(id);
     },
     clearError(id: number): void {
+      versions.accounts++;
       db.prepare('UPDATE accounts SET last_error = NULL WHERE id = ?').run(id);
     },
     remove(id: number): boolean {
-      return db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0;
+      return changed(db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0);
     },
   };
 }

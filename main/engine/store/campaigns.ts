@@ -8,6 +8,7 @@ import type {
 } from '../../../shared/domain';
 import type { StatusMove } from '../policy/lifecycle';
 import type { Db } from './db';
+import type { Versions } from './versions';
 
 interface Row {
   id: number;
@@ -50,7 +51,7 @@ function toCampaign(r: Row): Campaign {
   };
 }
 
-export function campaignsRepo(db: Db) {
+export function campaignsRepo(db: Db, versions: Versions) {
   const byId = db.prepare<[number], Row>('SELECT * FROM campaigns WHERE id = ?');
   const moveStmt = db.prepare(
     'UPDATE campaigns SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ? AND status = ?',
@@ -71,6 +72,7 @@ export function campaignsRepo(db: Db) {
         .map(toCampaign);
     },
     create(s: CampaignSettings, now: number): Campaign {
+      versions.campaigns++;
       const pos = (db.prepare('SELECT coalesce(max(position), 0) + 1 AS p FROM campaigns').get() as { p: number }).p;
       const info = db
         .prepare(
@@ -96,6 +98,7 @@ export function campaignsRepo(db: Db) {
       return this.get(Number(info.lastInsertRowid))!;
     },
     saveSettings(id: number, s: CampaignSettings, now: number): void {
+      versions.campaigns++;
       db.prepare(
         `UPDATE campaigns SET name = ?, template = ?, pool = ?, rotation = ?, reply_to = ?, schedule_at = ?,
            send_window = ?, retry = ?, unsubscribe = ?, attachments = ?, updated_at = ? WHERE id = ?`,
@@ -115,9 +118,11 @@ export function campaignsRepo(db: Db) {
       );
     },
     setFields(id: number, fields: MergeField[]): void {
+      versions.campaigns++;
       db.prepare('UPDATE campaigns SET fields = ? WHERE id = ?').run(JSON.stringify(fields), id);
     },
     setStatus(id: number, status: CampaignStatus, pausedReason: string | null, now: number): void {
+      versions.campaigns++;
       db.prepare('UPDATE campaigns SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ?').run(
         status,
         pausedReason,
@@ -130,15 +135,18 @@ export function campaignsRepo(db: Db) {
      * it was no longer in `move.from`, so two changes racing never overwrite each other.
      */
     move(id: number, move: StatusMove, pausedReason: string | null, now: number): boolean {
+      versions.campaigns++;
       return moveStmt.run(move.to, pausedReason, now, id, move.from).changes > 0;
     },
     reorder(ids: number[]): void {
+      versions.campaigns++;
       const set = db.prepare('UPDATE campaigns SET position = ? WHERE id = ?');
       db.transaction(() => {
         for (const [i, id] of ids.entries()) set.run(i + 1, id);
       })();
     },
     remove(id: number): boolean {
+      versions.campaigns++;
       return db.prepare('DELETE FROM campaigns WHERE id = ?').run(id).changes > 0;
     },
   };

@@ -12,20 +12,24 @@ import { recipientsRepo } from './recipients';
 import { settingsRepo } from './settings';
 import { storeSteps } from './steps';
 import { suppressionsRepo } from './suppressions';
+import { newVersions } from './versions';
 
 export function createStore(db: Db) {
+  const versions = newVersions();
   const repos = {
-    accounts: accountsRepo(db),
-    campaigns: campaignsRepo(db),
+    accounts: accountsRepo(db, versions),
+    campaigns: campaignsRepo(db, versions),
     recipients: recipientsRepo(db),
     suppressions: suppressionsRepo(db),
     ledger: ledgerRepo(db),
     activity: activityRepo(db),
     outbox: outboxRepo(db),
-    outcomes: outcomesRepo(db),
+    outcomes: outcomesRepo(db, versions),
     settings: settingsRepo(db),
   };
   return {
+    /** Bumped by every write to campaigns and accounts, so readers can cache until they change. */
+    versions: versions as Readonly<typeof versions>,
     ...repos,
     ...storeSteps(db, repos),
     close() {

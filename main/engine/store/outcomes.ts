@@ -4,6 +4,7 @@
 import type { StatusMove } from '../policy/lifecycle';
 import type { Reaction } from '../policy/reaction';
 import type { Db } from './db';
+import type { Versions } from './versions';
 
 /** The attempt a reaction belongs to, as the claim recorded it. */
 export interface AttemptRef {
@@ -23,7 +24,7 @@ export interface Committed {
   paused: boolean;
 }
 
-export function outcomesRepo(db: Db) {
+export function outcomesRepo(db: Db, versions: Versions) {
   const sent = db.prepare(
     `UPDATE recipients SET state = 'sent', attempts = attempts + 1, sent_at = ?, lease_until = NULL,
        last_error = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`,
@@ -57,6 +58,8 @@ export function outcomesRepo(db: Db) {
     'UPDATE campaigns SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ? AND status = ?',
   );
 
+  const savepoint = db.transaction((fn: () => void) => fn());
+
   const apply = (a: AttemptRef, r: Reaction, now: number, breakerMove: StatusMove | null): Committed => {
     const n = r.recipient;
     switch (n.state) {
@@ -76,6 +79,8 @@ export function outcomesRepo(db: Db) {
     if (r.refund) refund.run(a.ledgerId);
     let newlyNeedsReauth = false;
     const acc = r.account;
+    // What the planner reads of an account (cooldown, status) changes with these.
+    if (acc.kind !== 'none' && acc.kind !== 'clear_strikes') versions.accounts++;
     switch (acc.kind) {
       case 'none':
         break;
@@ -95,6 +100,7 @@ export function outcomesRepo(db: Db) {
     if (r.suppress) suppress.run(a.addressKey, a.address, r.suppress, `campaign ${a.campaignId}`, now);
     let paused = false;
     if (r.breaker.pause && breakerMove) {
+      versions.campaigns++;
       paused = pause.run(breakerMove.to, r.breaker.pause, now, a.campaignId, breakerMove.from).changes > 0;
     }
     return { newlyNeedsReauth, paused };
@@ -106,5 +112,22 @@ export function outcomesRepo(db: Db) {
      * pause; it only happens if the campaign is still in its `from` status.
      */
     commit: db.transaction(apply),
+    /**
+     * Commits the reaction, then runs `next` (the planner claiming the freed slot) in the same
+     * transaction. If `next` throws, only its own writes are undone and the error is returned:
+     * the outcome is never lost to a failure in planning.
+     */
+    commitThen: db.transaction(
+      (a: AttemptRef, r: Reaction, now: number, breakerMove: StatusMove | null, next: () => void) => {
+        const committed = apply(a, r, now, breakerMove);
+        let nextError: unknown = null;
+        try {
+          savepoint(next);
+        } catch (err) {
+          nextError = err;
+        }
+        return { committed, nextError };
+      },
+    ),
   };
 }

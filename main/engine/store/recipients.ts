@@ -70,22 +70,29 @@ export interface Claimed {
 export const BULK_CHUNK = 2_000;
 
 export function recipientsRepo(db: Db) {
-  const nextDue = db.prepare<[number, number], Row>(
-    `SELECT * FROM recipients INDEXED BY recipients_claim
-     WHERE campaign_id = ? AND state = 'queued' AND next_attempt_at <= ?
-     ORDER BY next_attempt_at, id LIMIT 1`,
+  // The planner's read: the next due row's id and whether its address is suppressed, nothing more.
+  const nextDue = db.prepare<[number, number], { id: number; suppressed: number }>(
+    `SELECT r.id, EXISTS (SELECT 1 FROM suppressions s WHERE s.address_key = r.address_key) AS suppressed
+     FROM recipients r INDEXED BY recipients_claim
+     WHERE r.campaign_id = ? AND r.state = 'queued' AND r.next_attempt_at <= ?
+     ORDER BY r.next_attempt_at, r.id LIMIT 1`,
   );
-  const lease = db.prepare(
+  const lease = db.prepare<
+    [number, number, string, number, number],
+    Pick<Row, 'address' | 'address_key' | 'fields' | 'attempts' | 'message_id'>
+  >(
     `UPDATE recipients SET state = 'sending', lease_until = ?, account_id = ?,
        message_id = coalesce(message_id, ?), updated_at = ?
-     WHERE id = ? AND state = 'queued'`,
+     WHERE id = ? AND state = 'queued'
+     RETURNING address, address_key, fields, attempts, message_id`,
   );
-  const isSuppressed = db.prepare<[string], { one: number }>('SELECT 1 AS one FROM suppressions WHERE address_key = ?');
+  const earliest = db.prepare<[number], { t: number | null }>(
+    "SELECT min(next_attempt_at) AS t FROM recipients INDEXED BY recipients_claim WHERE campaign_id = ? AND state = 'queued'",
+  );
   const skipOne = db.prepare(
     `UPDATE recipients SET state = 'skipped', last_error = 'Address is on the suppression list', updated_at = ?
      WHERE id = ? AND state = 'queued'`,
   );
-  const messageIdOf = db.prepare<[number], { message_id: string }>('SELECT message_id FROM recipients WHERE id = ?');
   const insertLedger = db.prepare(
     'INSERT INTO send_ledger (account_id, campaign_id, recipient_id, at) VALUES (?, ?, ?, ?)',
   );
@@ -95,6 +102,34 @@ export function recipientsRepo(db: Db) {
   const insertOne = db.prepare(
     `INSERT INTO recipients (campaign_id, address, address_key, fields, state, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, address_key) DO NOTHING`,
+  );
+
+  const claimTx = db.transaction(
+    (campaignId: number, accountId: number, now: number, leaseMs: number, newMessageId: () => string) => {
+      let r = nextDue.get(campaignId, now);
+      // An address suppressed since it was queued (a bounce elsewhere, an unsubscribe) is skipped here,
+      // at the last moment, so no path around the list exists.
+      for (let n = 0; r?.suppressed && n < 1_000; n++) {
+        skipOne.run(now, r.id);
+        r = nextDue.get(campaignId, now);
+      }
+      if (!r || r.suppressed) return null;
+      const row = lease.get(now + leaseMs, accountId, newMessageId(), now, r.id);
+      if (!row) return null;
+      const ledgerId = Number(insertLedger.run(accountId, campaignId, r.id, now).lastInsertRowid);
+      const claimed: Claimed = {
+        id: r.id,
+        campaignId,
+        address: row.address,
+        addressKey: row.address_key,
+        ledgerId,
+        fields: JSON.parse(row.fields),
+        attempts: row.attempts,
+        messageId: row.message_id!,
+        accountId,
+      };
+      return claimed;
+    },
   );
 
   const repo = {
@@ -171,18 +206,9 @@ export function recipientsRepo(db: Db) {
 
     // ---- the send path ----------------------------------------------------------------------
 
-    nextDue(campaignId: number, now: number): { id: number; nextAttemptAt: number } | null {
-      const r = nextDue.get(campaignId, now);
-      return r ? { id: r.id, nextAttemptAt: r.next_attempt_at } : null;
-    },
     /** Earliest retry time among queued rows (for the sender's timer). */
     earliestQueued(campaignId: number): number | null {
-      const r = db
-        .prepare<[number], { t: number | null }>(
-          "SELECT min(next_attempt_at) AS t FROM recipients WHERE campaign_id = ? AND state = 'queued'",
-        )
-        .get(campaignId);
-      return r?.t ?? null;
+      return earliest.get(campaignId)?.t ?? null;
     },
     /**
      * Leases one row for one account: state → sending, Message-ID fixed (kept across retries) and a
@@ -195,30 +221,10 @@ export function recipientsRepo(db: Db) {
       leaseMs: number,
       newMessageId: () => string,
     ): Claimed | null {
-      return db.transaction((): Claimed | null => {
-        let r = nextDue.get(campaignId, now);
-        // An address suppressed since it was queued (a bounce elsewhere, an unsubscribe) is skipped here,
-        // at the last moment, so no path around the list exists.
-        for (let n = 0; r && isSuppressed.get(r.address_key) && n < 1_000; n++) {
-          skipOne.run(now, r.id);
-          r = nextDue.get(campaignId, now);
-        }
-        if (!r || isSuppressed.get(r.address_key)) return null;
-        if (lease.run(now + leaseMs, accountId, newMessageId(), now, r.id).changes !== 1) return null;
-        const ledgerId = Number(insertLedger.run(accountId, campaignId, r.id, now).lastInsertRowid);
-        return {
-          id: r.id,
-          campaignId,
-          address: r.address,
-          addressKey: r.address_key,
-          ledgerId,
-          fields: JSON.parse(r.fields),
-          attempts: r.attempts,
-          messageId: messageIdOf.get(r.id)!.message_id,
-          accountId,
-        };
-      })();
+      return claimTx(campaignId, accountId, now, leaseMs, newMessageId);
     },
+    /** Runs one planning pass's claims in one transaction (fn must be synchronous). */
+    claimTogether: db.transaction((fn: () => void) => fn()),
     /** After a crash: whatever was on the wire has an unknown outcome. Never resent silently. */
     sendingToUncertain(now: number): number {
       return db
