@@ -7,6 +7,6 @@ export type TransportFailure =
   | { source: 'http'; status: number; reason: string | null; message: string; retryAfter: string | null }
   | { source: 'oauth'; error: string; description: string | null }
   | { source: 'network'; code: string | null; message: string }
-  /** The connection broke after the message had started to go out: it may have been delivered. */
+  /** The whole message was handed over (its final CRLF.CRLF written) and no answer came: it may have been delivered. */
   | { source: 'interrupted'; code: string | null; message: string }
   | { source: 'config'; message: string };

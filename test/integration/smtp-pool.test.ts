@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSmtpTransport } from '../../main/engine/transports/smtp';
 import { type OutgoingMessage, TransportError } from '../../main/engine/transports/transport';
 
-type Reply = (command: string, socket: net.Socket) => string | null | 'hangup';
+type Reply = (command: string, socket: net.Socket) => string | null | 'hangup' | 'stall-then-hangup';
 
 let servers: net.Server[] = [];
 afterEach(() => {
@@ -40,6 +40,13 @@ async function rawServer(reply: Reply): Promise<{ port: number; delivered: numbe
         buffer = buffer.slice(nl + 2);
         const r = reply(line.toUpperCase(), socket);
         if (r === 'hangup') return void socket.destroy();
+        if (r === 'stall-then-hangup') {
+          // Accept DATA, then stop reading: the client cannot finish writing the body before the hang-up.
+          socket.write('354 go ahead\r\n');
+          socket.pause();
+          setTimeout(() => socket.destroy(), 100);
+          return;
+        }
         if (line.toUpperCase() === 'DATA' && r?.startsWith('354')) inData = true;
         if (r) socket.write(`${r}\r\n`);
       }
@@ -119,6 +126,18 @@ describe('SMTP session pool', () => {
     const srv = await rawServer((cmd) => (cmd === 'DATA' ? 'hangup' : standard(cmd)));
     const t = createSmtpTransport(settings(srv.port), null);
     const f = await failureOf(t.send(message('early@example.test')));
+    expect(f.source).toBe('network');
+    expect(srv.delivered).toBe(0);
+    await t.close();
+  });
+
+  it('a hang-up in the middle of the body is a plain network failure: the server cannot have accepted it', async () => {
+    const srv = await rawServer((cmd) => (cmd === 'DATA' ? 'stall-then-hangup' : standard(cmd)));
+    const t = createSmtpTransport(settings(srv.port), null);
+    // Larger than any socket buffer on loopback, so the end of the body is still unwritten.
+    const big = message('midway@example.test');
+    big.raw = Buffer.concat([big.raw, Buffer.alloc(24 * 1024 * 1024, 'x\r\n')]);
+    const f = await failureOf(t.send(big));
     expect(f.source).toBe('network');
     expect(srv.delivered).toBe(0);
     await t.close();

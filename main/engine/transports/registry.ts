@@ -31,7 +31,9 @@ export async function createTransport(
           message: `No password is stored for ${account.label}. Open the account and enter it again.`,
         });
       }
-      return createSmtpTransport(account.smtp, password);
+      // One connection per send the account may have in flight: a claimed message never waits
+      // for a connection, so what is on the wire is exactly what was claimed.
+      return createSmtpTransport(account.smtp, password, { maxConnections: account.limits.maxConcurrent });
     }
     case 'gmail': {
       const client = await loadGoogleClient(ctx.secrets);

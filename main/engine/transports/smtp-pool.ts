@@ -1,8 +1,10 @@
 // A small pool of SMTP sessions over nodemailer's SMTPConnection. We drive the sessions ourselves
-// (instead of nodemailer's pool) for one fact the ledger needs: whether the message body had
-// started to go out when a connection broke. SMTPConnection reads the message stream only after
-// the server accepted DATA, so `readableDidRead` on our stream draws the line between "the server
-// never had it" (safe to retry) and "it may have been delivered" (uncertain: never resent silently).
+// (instead of nodemailer's pool) for one fact the ledger needs: whether the whole message had been
+// handed to the server when a connection broke. SMTPConnection pipes our message through its
+// dot-escaping stream into the socket, and that stream ends only after its final CRLF.CRLF went
+// into the socket. Before that moment a break means the server cannot have accepted the message
+// (safe to retry); after it, with no answer, it may have been delivered (uncertain: never resent
+// silently).
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { NETWORK_CODES } from '../network-codes';
@@ -24,13 +26,14 @@ export interface SendOutcome {
   response: string;
 }
 
-/** A failed send, with whether the body had been handed to the server. */
-export class SendFailure extends Error {
+/** A send that failed in a session, with whether the whole message had been handed over. */
+export class SessionSendError extends Error {
   constructor(
     override readonly cause: unknown,
-    readonly bodyStarted: boolean,
+    readonly handedOver: boolean,
   ) {
     super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'SessionSendError';
   }
 }
 
@@ -55,6 +58,7 @@ export class SmtpSessionPool {
     for (let attempt = 0; ; attempt++) {
       const { session, reused } = await this.acquire();
       const body = Readable.from([raw]);
+      const handover = watchHandover(body);
       try {
         const info = await new Promise<{ response?: string }>((resolve, reject) =>
           session.conn.send(envelope, body, (err, result) => (err ? reject(err) : resolve(result))),
@@ -62,11 +66,12 @@ export class SmtpSessionPool {
         this.release(session);
         return { response: String(info.response ?? '250 OK') };
       } catch (err) {
-        const started = body.readableDidRead;
+        const handedOver = handover.done;
         await this.afterFailure(session, err);
         const code = (err as { code?: string }).code ?? '';
-        if (!started && reused && attempt === 0 && NETWORK_CODES.has(code)) continue;
-        throw new SendFailure(err, started);
+        // Nothing of the message was read yet: a fresh session cannot duplicate it.
+        if (!body.readableDidRead && reused && attempt === 0 && NETWORK_CODES.has(code)) continue;
+        throw new SessionSendError(err, handedOver);
       }
     }
   }
@@ -85,7 +90,7 @@ export class SmtpSessionPool {
 
   private async acquire(): Promise<{ session: Session; reused: boolean }> {
     for (;;) {
-      if (this.closed) throw new SendFailure(new Error('The SMTP connection was closed.'), false);
+      if (this.closed) throw new SessionSendError(new Error('The SMTP connection was closed.'), false);
       const s = this.idle.pop();
       if (s) {
         if (s.idleTimer) clearTimeout(s.idleTimer);
@@ -107,7 +112,7 @@ export class SmtpSessionPool {
         } catch (err) {
           this.open--;
           this.wakeOne();
-          throw new SendFailure(err, false);
+          throw new SessionSendError(err, false);
         }
       }
       await new Promise<void>((r) => this.waiting.push(r));
@@ -208,4 +213,20 @@ export class SmtpSessionPool {
   private wakeOne(): void {
     this.waiting.shift()?.();
   }
+}
+
+/**
+ * Watches where SMTPConnection pipes the message: into its dot-escaping stream, whose readable side
+ * ends once the terminating CRLF.CRLF has been written to the socket. `done` is true from then on.
+ */
+function watchHandover(body: Readable): { done: boolean } {
+  const state = { done: false };
+  const pipe = body.pipe.bind(body);
+  body.pipe = ((dest: NodeJS.WritableStream, opts?: { end?: boolean }) => {
+    (dest as unknown as Readable).once('end', () => {
+      state.done = true;
+    });
+    return pipe(dest, opts);
+  }) as typeof body.pipe;
+  return state;
 }

@@ -5,13 +5,13 @@ import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../../shared/domain';
 import { redact, registerSecret } from '../log';
 import { NETWORK_CODES } from '../network-codes';
-import { SendFailure, SmtpSessionPool } from './smtp-pool';
+import { SessionSendError, SmtpSessionPool } from './smtp-pool';
 import { type SendReceipt, type Transport, TransportError, type TransportFailure } from './transport';
 
 export interface SmtpTransportOptions {
   /** Keep connections open between sends (default true). */
   pool?: boolean;
-  /** Parallel connections of the pool (default 2). */
+  /** Parallel connections of the pool (default 1); the registry passes the account's maxConcurrent. */
   maxConnections?: number;
   /**
    * Accept a certificate no authority signed, e.g. a test server on loopback. Off by default:
@@ -19,7 +19,6 @@ export interface SmtpTransportOptions {
    */
   acceptSelfSignedCertificate?: boolean;
 }
-
 
 interface NodemailerErrorLike {
   message?: unknown;
@@ -80,16 +79,16 @@ function connectionOptions(s: SmtpSettings, opts: SmtpTransportOptions): SMTPCon
 }
 
 /**
- * What a failed send means. A connection that broke after the body had started to go out may
- * have delivered the message: that is `interrupted`, which the sender records as uncertain
- * instead of retrying.
+ * What a failed send means. A connection that broke after the whole message was handed over (the
+ * final CRLF.CRLF written) without an answer may have delivered it: that is `interrupted`, which
+ * the sender records as uncertain instead of retrying. A break before that is a network failure.
  */
-export function sendFailure(err: unknown): TransportFailure {
-  const bodyStarted = err instanceof SendFailure && err.bodyStarted;
-  const f = smtpFailure(err instanceof SendFailure ? err.cause : err);
-  // No server answer after the body began (a broken connection, or a garbled reply): unknown outcome.
+export function sessionSendFailure(err: unknown): TransportFailure {
+  const handedOver = err instanceof SessionSendError && err.handedOver;
+  const f = smtpFailure(err instanceof SessionSendError ? err.cause : err);
+  // No server answer after the whole message (a broken connection, or a garbled reply): unknown outcome.
   const unanswered = f.source === 'network' || (f.source === 'smtp' && f.responseCode === null);
-  if (bodyStarted && unanswered) {
+  if (handedOver && unanswered) {
     return { source: 'interrupted', code: f.code, message: f.source === 'smtp' ? f.response : f.message };
   }
   return f;
@@ -104,7 +103,7 @@ export function createSmtpTransport(
   const pool = new SmtpSessionPool({
     connection: connectionOptions(s, opts),
     auth: s.username === null ? null : { user: s.username, pass: password ?? '' },
-    maxConnections: opts.maxConnections ?? 2,
+    maxConnections: opts.maxConnections ?? 1,
     maxMessages: 100,
     keepAlive: opts.pool ?? true,
     idleMs: 60_000,
@@ -115,7 +114,7 @@ export function createSmtpTransport(
       try {
         return await pool.send({ from: message.envelope.from, to: message.envelope.to }, message.raw);
       } catch (err) {
-        throw new TransportError(sendFailure(err));
+        throw new TransportError(sessionSendFailure(err));
       }
     },
     async verify(): Promise<void> {
