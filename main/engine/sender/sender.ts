@@ -2,8 +2,10 @@
 // concurrency allow right now, starts them, and sets one timer for the earliest moment anything
 // else becomes possible. It wakes at once on new work, resume or account changes.
 //
-// Per-recipient ledger, never a cursor: claim (lease + Message-ID + ledger row, one commit) →
-// render and send → commit the outcome. A crash between the two commits leaves the row in
+// Per-recipient ledger, never a cursor: claim (lease + Message-ID + ledger row, committed before
+// anything goes out) → render and send → commit the outcome the moment the answer arrives. The
+// outcome's commit also carries the claims of the sends that take the freed slot, so a steady
+// campaign costs one commit per message. A crash between claim and outcome leaves the row in
 // `sending`, which the next start turns into `uncertain` — never resent silently.
 import type { Account, Campaign, WaitReason } from '../../../shared/domain';
 import type { EngineContext } from '../context';
