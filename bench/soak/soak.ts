@@ -17,7 +17,7 @@ import { type FaultKind, SoakServer } from './smtp-soak-server';
 
 export interface SoakConfig {
   recipients: number;
-  /** Share of the recipients per campaign; the last one is cancelled and copied. */
+  /** Share of the recipients per campaign; the first (it drains first) is cancelled and copied. */
   campaigns: number[];
   perMinute: number;
   perHour: number;
@@ -194,8 +194,10 @@ export async function runSoak(cfg: SoakConfig): Promise<SoakReport> {
     const throttleAt = servers.map((_, i) => (i < cfg.throttleEpisodes ? at(0.1, 0.5) : Number.POSITIVE_INFINITY));
     const quotaAt = at(0.3, 0.4);
     let quotaDone = false;
-    const toCancel = campaigns[campaigns.length - 1]!;
-    const cancelAt = at(0.2, 0.3);
+    const toCancel = campaigns[0]!;
+    // Cancelled once part of it is out (or late in the chaos), so both it and its copy send.
+    const cancelAt = at(0.4, 0.3);
+    let cancelShare = 0;
     const killTimes = Array.from({ length: cfg.kills }, () => at(0, 0.9)).sort((a, b) => a - b);
     const revokeAt = at(0.2, 0.5);
     // Not the account whose quota is spent (it would never log in again to see the 535), and not
@@ -242,7 +244,8 @@ export async function runSoak(cfg: SoakConfig): Promise<SoakReport> {
           actions.passwordsRevoked!++;
         }
         if (nextPauseAt <= now) {
-          const c = campaigns[Math.floor(random() * (campaigns.length - 1))]!;
+          const open = [...campaigns.slice(1), ...(copy ? [copy] : []), ...(cancelled ? [] : [toCancel])];
+          const c = open[Math.floor(random() * open.length)]!;
           const cur = await app.call('campaigns.get', { id: c.id });
           if (cur.status === 'sending') {
             await app.call('campaigns.pause', { id: c.id });
@@ -251,7 +254,7 @@ export async function runSoak(cfg: SoakConfig): Promise<SoakReport> {
           }
           nextPauseAt = now + 4_000 + random() * 8_000;
         }
-        if (!cancelled && due(cancelAt)) {
+        if (!cancelled && (due(cancelAt) || cancelShare >= 0.25)) {
           cancelled = true;
           await app.call('campaigns.cancel', { id: toCancel.id });
           actions.cancels!++;
@@ -384,7 +387,17 @@ export async function runSoak(cfg: SoakConfig): Promise<SoakReport> {
           `soak: ${Math.round((now - started) / 1000)} s, ${total} sent, ${app.kills} kills${waiting.length ? `; waiting: ${waiting.join('; ')}` : ''}`,
         );
       }
-      if (list) sentSoFar = list.reduce((n, c) => n + c.counts.sent, 0);
+      if (list) {
+        sentSoFar = list.reduce((n, c) => n + c.counts.sent, 0);
+        const c = list.find((x) => x.id === toCancel.id);
+        if (c)
+          cancelShare =
+            c.counts.sent /
+            Math.max(
+              1,
+              Object.values(c.counts).reduce((a, b) => a + b, 0),
+            );
+      }
       if (list && chaosOver) {
         const open = list.filter((c) => c.status !== 'done' && c.status !== 'cancelled');
         if (open.length === 0) {
