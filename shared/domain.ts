@@ -41,6 +41,21 @@ export const FEEDBACK_KINDS = [
   'unrelated',
 ] as const;
 export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+/** Feedback that is about one of our messages (everything but unrelated). */
+export const FEEDBACK_SIGNALS = [
+  'hard_bounce',
+  'soft_bounce',
+  'complaint',
+  'auto_reply',
+  'reply',
+  'unsubscribe',
+] as const;
+export type FeedbackSignal = (typeof FEEDBACK_SIGNALS)[number];
+/** Recipients per kind of feedback (a recipient bounced twice counts once). */
+export type FeedbackCounts = Record<FeedbackSignal, number>;
+
+export const FEEDBACK_READER_STATUSES = ['idle', 'reading', 'error', 'needs_consent'] as const;
+export type FeedbackReaderStatus = (typeof FEEDBACK_READER_STATUSES)[number];
 
 export const ACTIVITY_LEVELS = ['info', 'warn', 'error'] as const;
 export type ActivityLevel = (typeof ACTIVITY_LEVELS)[number];
@@ -169,6 +184,8 @@ export interface Recipient {
   errorClass: FailureClass | null;
   sentAt: number | null;
   updatedAt: number;
+  /** The strongest feedback read back for this message (a sent row that bounced stays sent). */
+  feedback: FeedbackSignal | null;
 }
 
 export interface AccountUsage {
@@ -224,6 +241,49 @@ export interface ActivityEntry {
   campaignId: number | null;
   accountId: number | null;
   message: string;
+}
+
+/** One feedback message of ours read from a sending mailbox. */
+export interface FeedbackItem {
+  id: number;
+  accountId: number;
+  kind: FeedbackSignal;
+  campaignId: number;
+  recipientId: number;
+  address: string;
+  status: string | null;
+  diagnostic: string | null;
+  subject: string;
+  receivedAt: number | null;
+  at: number;
+}
+
+/** IMAP settings of a feedback reader. The password is in the keychain, never here. */
+export interface ImapSettings {
+  host: string;
+  port: number;
+  security: SmtpSecurity;
+  /** null: the SMTP account's login and password. */
+  username: string | null;
+  mailbox: string;
+}
+
+/** A sending account's feedback reader, as the UI shows it. */
+export interface FeedbackReader {
+  accountId: number;
+  enabled: boolean;
+  /** How the mailbox is read: IMAP for SMTP accounts, the Gmail API for Gmail accounts. */
+  via: 'imap' | 'gmail';
+  imap: ImapSettings | null;
+  status: FeedbackReaderStatus;
+  lastError: string | null;
+  lastReadAt: number | null;
+  /** Messages looked at so far (most are not feedback and are only skipped). */
+  processed: number;
+}
+
+export function emptyFeedbackCounts(): FeedbackCounts {
+  return { hard_bounce: 0, soft_bounce: 0, complaint: 0, auto_reply: 0, reply: 0, unsubscribe: 0 };
 }
 
 export function emptyCounts(): StateCounts {
