@@ -12,6 +12,8 @@ import {
   ACTIVITY_LEVELS,
   CAMPAIGN_STATUSES,
   FAILURE_CLASSES,
+  FEEDBACK_READER_STATUSES,
+  FEEDBACK_SIGNALS,
   RECIPIENT_STATES,
   ROTATION_POLICIES,
   SUPPRESSION_REASONS,
@@ -28,6 +30,9 @@ const DOMAIN: Record<string, readonly string[]> = {
   'recipients.error_class': FAILURE_CLASSES,
   'suppressions.reason': SUPPRESSION_REASONS,
   'activity.level': ACTIVITY_LEVELS,
+  'feedback.kind': FEEDBACK_SIGNALS,
+  'recipients.feedback': FEEDBACK_SIGNALS,
+  'feedback_readers.status': FEEDBACK_READER_STATUSES,
 };
 
 /** `column IN ('a', 'b', …)` inside the CREATE TABLE text SQLite keeps for each table. */

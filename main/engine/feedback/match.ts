@@ -3,15 +3,10 @@
 // match is exact; a notice that names neither is not ours, whatever its words say.
 import type { FeedbackKind } from '../../../shared/domain';
 import { tokenRecipientId } from '../messages/unsubscribe';
+import type { SentRef } from '../store/feedback';
 import type { Verdict } from './classify';
 
-/** A recipient we sent to, as the matcher needs it. */
-export interface SentRef {
-  recipientId: number;
-  campaignId: number;
-  address: string;
-  addressKey: string;
-}
+export type { SentRef };
 
 export interface Lookups {
   byMessageId(messageId: string): SentRef | null;

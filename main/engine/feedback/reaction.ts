@@ -1,6 +1,9 @@
 // What one matched feedback message does: a pure decision over the recipient's and campaign's
 // facts, committed by the store in one transaction with the record and the reader's cursor.
-import type { CampaignStatus, FeedbackSignal, SuppressionReason } from '../../../shared/domain';
+import type { FeedbackSignal } from '../../../shared/domain';
+import type { FeedbackFacts, FeedbackReaction } from '../store/feedback';
+
+export type { FeedbackFacts, FeedbackReaction };
 
 export interface FeedbackPolicy {
   /** Soft bounces of one recipient after which the address is suppressed. */
@@ -19,33 +22,6 @@ export const DEFAULT_FEEDBACK_POLICY: FeedbackPolicy = {
   complaintRate: 0.003,
   minSent: 50,
 };
-
-export interface FeedbackFacts {
-  kind: FeedbackSignal;
-  address: string;
-  /** The recipient's strongest feedback so far. */
-  current: FeedbackSignal | null;
-  /** Soft bounces recorded for this recipient before this one. */
-  softBounces: number;
-  campaign: {
-    name: string;
-    status: CampaignStatus;
-    sent: number;
-    /** Distinct recipients with a hard bounce / complaint before this message. */
-    hardBounced: number;
-    complained: number;
-  };
-}
-
-export interface FeedbackReaction {
-  /** The recipient's new feedback mark; null leaves it as it is. */
-  mark: FeedbackSignal | null;
-  countSoftBounce: boolean;
-  suppress: SuppressionReason | null;
-  /** Pause the campaign with this reason (the user reads it on the dashboard). */
-  pause: string | null;
-  activity: { level: 'info' | 'warn'; message: string };
-}
 
 /** Which mark a recipient shows when several arrive: the one that matters most to the sender. */
 const RANK: Record<FeedbackSignal, number> = {

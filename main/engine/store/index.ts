@@ -5,6 +5,7 @@ import { accountsRepo } from './accounts';
 import { activityRepo } from './activity';
 import { campaignsRepo } from './campaigns';
 import { type Db, openDatabase } from './db';
+import { feedbackRepo } from './feedback';
 import { ledgerRepo } from './ledger';
 import { outboxRepo } from './outbox';
 import { outcomesRepo } from './outcomes';
@@ -25,6 +26,7 @@ export function createStore(db: Db) {
     activity: activityRepo(db),
     outbox: outboxRepo(db),
     outcomes: outcomesRepo(db, versions),
+    feedback: feedbackRepo(db),
     settings: settingsRepo(db),
   };
   return {

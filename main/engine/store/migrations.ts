@@ -139,6 +139,55 @@ CREATE TABLE settings (
     sql: `DROP INDEX recipients_failures;
 CREATE INDEX recipients_failures ON recipients (campaign_id, error_class, last_error) WHERE state = 'failed';`,
   },
+  {
+    version: 4,
+    name: 'feedback read from the sending mailboxes',
+    // A bounce, complaint, reply or unsubscribe found in a sending mailbox. One row per message
+    // read (UNIQUE source), so a mailbox read twice records nothing twice. The recipient keeps its
+    // send state (sent stays sent: the message did leave) and gains the strongest feedback seen.
+    sql: `
+CREATE TABLE feedback (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+  -- The notice's own Message-ID, or the mailbox's id for it when it has none.
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL
+    CHECK (kind IN ('hard_bounce', 'soft_bounce', 'complaint', 'auto_reply', 'reply', 'unsubscribe')),
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  recipient_id INTEGER NOT NULL REFERENCES recipients (id) ON DELETE CASCADE,
+  address TEXT NOT NULL,
+  status TEXT,
+  diagnostic TEXT,
+  subject TEXT NOT NULL DEFAULT '',
+  received_at INTEGER,
+  created_at INTEGER NOT NULL,
+  UNIQUE (account_id, source)
+) STRICT;
+CREATE INDEX feedback_campaign ON feedback (campaign_id, kind, recipient_id);
+CREATE INDEX feedback_recipient ON feedback (recipient_id);
+
+ALTER TABLE recipients ADD COLUMN feedback TEXT
+  CHECK (feedback IS NULL OR feedback IN ('hard_bounce', 'soft_bounce', 'complaint', 'auto_reply', 'reply', 'unsubscribe'));
+ALTER TABLE recipients ADD COLUMN soft_bounces INTEGER NOT NULL DEFAULT 0;
+-- Matching a notice to the message it is about.
+CREATE INDEX recipients_message_id ON recipients (message_id) WHERE message_id IS NOT NULL;
+
+-- One reader per sending account that the user opted in. Settings never hold a secret; the
+-- cursor says how far the mailbox has been read (IMAP UIDVALIDITY and last UID, or Gmail's last
+-- internal date), and moves in the same transaction as each message's consequence.
+CREATE TABLE feedback_readers (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts (id) ON DELETE CASCADE,
+  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  settings TEXT NOT NULL DEFAULT '{}',
+  cursor TEXT,
+  status TEXT NOT NULL DEFAULT 'idle' CHECK (status IN ('idle', 'reading', 'error', 'needs_consent')),
+  last_error TEXT,
+  last_read_at INTEGER,
+  processed INTEGER NOT NULL DEFAULT 0,
+  updated_at INTEGER NOT NULL
+) STRICT;
+`,
+  },
 ];
 
 /** Throws if versions are not 1, 2, 3 … in order: a misnumbered file must never ship. */

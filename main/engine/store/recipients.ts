@@ -2,6 +2,7 @@ import {
   emptyCounts,
   type FailureClass,
   type FailureGroup,
+  type FeedbackSignal,
   type Recipient,
   type RecipientState,
   type StateCounts,
@@ -26,6 +27,7 @@ interface Row {
   sent_at: number | null;
   created_at: number;
   updated_at: number;
+  feedback: FeedbackSignal | null;
 }
 
 function toRecipient(r: Row): Recipient {
@@ -43,6 +45,7 @@ function toRecipient(r: Row): Recipient {
     errorClass: r.error_class,
     sentAt: r.sent_at,
     updatedAt: r.updated_at,
+    feedback: r.feedback,
   };
 }
 

@@ -1,0 +1,130 @@
+// The feedback tables: the migration upgrades a database with sent mail, one commit per message
+// is all-or-nothing and idempotent, and matching by Message-ID uses its index.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { reactToFeedback } from '../../main/engine/feedback/reaction';
+import { createStore } from '../../main/engine/store';
+import { DB_FILE, openDatabase, schemaVersion } from '../../main/engine/store/db';
+import { migrations } from '../../main/engine/store/migrations';
+import { openSql } from '../helpers/sql';
+import { tmpDir } from '../helpers/tmp';
+
+const limits = { perMinute: 10, perHour: 100, perDay: 1000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent: 1 };
+const FEEDBACK_MIGRATION = migrations.findIndex((m) => m.name === 'feedback read from the sending mailboxes');
+
+function seeded(file = path.join(tmpDir(), DB_FILE), list = migrations) {
+  const store = createStore(openDatabase(file, list));
+  const now = 1_000;
+  const account = store.accounts.create(
+    { kind: 'outbox', label: 'Outbox', fromName: 'T', fromAddress: 't@example.com', limits },
+    now,
+  );
+  const campaign = store.campaigns.create(
+    {
+      name: 'Spring',
+      template: { subject: 's', body: 'b', format: 'html', text: null },
+      pool: [account.id],
+      rotation: 'most_headroom',
+      replyTo: null,
+      scheduleAt: null,
+      window: null,
+      retry: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 10_000 },
+      unsubscribe: { mailto: null, urlTemplate: null },
+      attachments: [],
+    },
+    now,
+  );
+  store.recipients.insertMany(
+    campaign.id,
+    ['a@x.test', 'b@x.test'].map((a) => ({ address: a, addressKey: a, fields: {} })),
+    now,
+  );
+  const sql = openSql(file);
+  sql.prepare("UPDATE recipients SET state = 'sent', message_id = '<m-' || id || '@x.test>'").run();
+  sql.close();
+  return { store, account, campaign, file, now };
+}
+
+describe('feedback migration', () => {
+  it('upgrades a database with sent mail: rows keep their state and gain no feedback', () => {
+    const { store, file } = seeded(undefined, migrations.slice(0, FEEDBACK_MIGRATION));
+    store.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT state, feedback, soft_bounces FROM recipients ORDER BY id').all()).toEqual([
+      { state: 'sent', feedback: null, soft_bounces: 0 },
+      { state: 'sent', feedback: null, soft_bounces: 0 },
+    ]);
+    expect(() => db.prepare("UPDATE recipients SET feedback = 'bounced'").run()).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it('finds a message by its Message-ID through the index', () => {
+    const { store, file } = seeded();
+    const sql = openSql(file, { readonly: true });
+    const plan = sql
+      .prepare('EXPLAIN QUERY PLAN SELECT id FROM recipients INDEXED BY recipients_message_id WHERE message_id = ?')
+      .all('<m-1@x.test>') as { detail: string }[];
+    sql.close();
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX recipients_message_id/);
+    expect(store.feedback.byMessageId('<m-1@x.test>')).toMatchObject({ address: 'a@x.test' });
+    expect(store.feedback.byMessageId('<nope@x.test>')).toBeNull();
+  });
+});
+
+describe('feedback commit', () => {
+  it('records, marks, suppresses and moves the cursor together, and a second read changes nothing', () => {
+    const { store, account, campaign, now } = seeded();
+    store.feedback.configure(account.id, true, {}, now);
+    const ref = store.feedback.byMessageId('<m-1@x.test>')!;
+    const input = {
+      accountId: account.id,
+      source: 'mid:<dsn-1@mx>',
+      cursor: '{"uidValidity":"1","lastUid":7}',
+      now,
+      item: {
+        kind: 'hard_bounce' as const,
+        recipient: ref,
+        status: '5.1.1',
+        diagnostic: '550',
+        subject: 'x',
+        receivedAt: 5,
+      },
+    };
+    const first = store.feedback.commit(input, (f) => reactToFeedback(f));
+    expect(first.recorded).toBe(true);
+    expect(store.recipients.get(ref.recipientId)).toMatchObject({ state: 'sent', feedback: 'hard_bounce' });
+    expect(store.suppressions.has('a@x.test')).toBe(true);
+    expect(store.feedback.reader(account.id)).toMatchObject({ cursor: input.cursor, processed: 1 });
+    expect(store.feedback.counts(campaign.id).hard_bounce).toBe(1);
+
+    // Read again (after a restart, or a new UIDVALIDITY): the same notice records nothing.
+    const again = store.feedback.commit({ ...input, cursor: '{"uidValidity":"2","lastUid":1}' }, (f) =>
+      reactToFeedback(f),
+    );
+    expect(again.recorded).toBe(false);
+    expect(store.feedback.list(campaign.id, { offset: 0, limit: 10 }).total).toBe(1);
+  });
+
+  it('rolls back everything when the reaction fails half-way', () => {
+    const { store, account, now } = seeded();
+    store.feedback.configure(account.id, true, {}, now);
+    const ref = store.feedback.byMessageId('<m-2@x.test>')!;
+    expect(() =>
+      store.feedback.commit(
+        {
+          accountId: account.id,
+          source: 'mid:<r@x>',
+          cursor: 'c1',
+          now,
+          item: { kind: 'reply', recipient: ref, status: null, diagnostic: null, subject: 'Re', receivedAt: null },
+        },
+        () => {
+          throw new Error('boom');
+        },
+      ),
+    ).toThrow('boom');
+    expect(store.feedback.list(ref.campaignId, { offset: 0, limit: 10 }).total).toBe(0);
+    expect(store.feedback.reader(account.id)?.cursor).toBeNull();
+  });
+});
