@@ -45,6 +45,11 @@ export const REQUEST_NAMES = [
   'suppressions.export',
   'outbox.list',
   'outbox.read',
+  'feedback.readers',
+  'feedback.configure',
+  'feedback.readNow',
+  'feedback.list',
+  'feedback.counts',
   'activity.list',
 ] as const;
 export type RequestName = (typeof REQUEST_NAMES)[number];
@@ -59,6 +64,7 @@ export const EVENT_NAMES = [
   'account.limited',
   'import.progress',
   'gmail.connect',
+  'feedback.changed',
   'activity',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];

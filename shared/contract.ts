@@ -12,6 +12,10 @@ import {
   type CampaignProgress,
   type CampaignStatus,
   type CampaignStatusCause,
+  FEEDBACK_SIGNALS,
+  type FeedbackCounts,
+  type FeedbackItem,
+  type FeedbackReader,
   type MergeField,
   RECIPIENT_STATES,
   type Recipient,
@@ -58,6 +62,15 @@ const smtpSettings = z.strictObject({
   security: z.enum(SMTP_SECURITY),
   username: line(320).nullable(),
   timeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
+});
+
+const imapSettings = z.strictObject({
+  host: line(253).min(1),
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(SMTP_SECURITY),
+  /** null: log in with the SMTP account's user name and password. */
+  username: line(320).nullable(),
+  mailbox: line(200).min(1).default('INBOX'),
 });
 
 const template = z.strictObject({
@@ -310,6 +323,26 @@ export const requests = {
   'outbox.list': request<Paged<OutboxItem>>()(z.strictObject({ campaignId: id.optional(), ...page })),
   'outbox.read': request<{ item: OutboxItem; raw: string }>()(z.strictObject({ id })),
 
+  'feedback.readers': request<FeedbackReader[]>()(empty),
+  /** Turns reading bounces, replies and unsubscribe requests from an account's mailbox on or off. */
+  'feedback.configure': request<FeedbackReader>()(
+    z.strictObject({
+      accountId: id,
+      enabled: z.boolean(),
+      /** SMTP accounts: where to read. Default: the provider's IMAP server with the SMTP login. */
+      imap: imapSettings.optional(),
+      /** A separate IMAP password (to the keychain); null: the SMTP password. */
+      password: z.string().max(4096).nullable().optional(),
+      /** Log in to the mailbox before saving (default on). */
+      verify: z.boolean().default(true),
+    }),
+  ),
+  'feedback.readNow': request<FeedbackReader>()(z.strictObject({ accountId: id })),
+  'feedback.list': request<Paged<FeedbackItem>>()(
+    z.strictObject({ campaignId: id, kind: z.enum(FEEDBACK_SIGNALS).optional(), ...page }),
+  ),
+  'feedback.counts': request<FeedbackCounts>()(z.strictObject({ campaignId: id })),
+
   'activity.list': request<ActivityEntry[]>()(
     z.strictObject({ campaignId: id.optional(), limit: z.number().int().min(1).max(1000).default(200) }),
   ),
@@ -354,6 +387,8 @@ export interface EventPayloads {
     account: Account | null;
     message: string | null;
   };
+  /** Feedback was read (campaignId set), or a reader's status changed (campaignId null). */
+  'feedback.changed': { accountId: number; campaignId: number | null };
   activity: ActivityEntry;
 }
 

@@ -10,6 +10,7 @@ import { activityHandlers } from './api/activity-api';
 import { appHandlers } from './api/app-api';
 import { attachmentsHandlers } from './api/attachments-api';
 import { campaignHandlers, campaignReportHandlers } from './api/campaigns-api';
+import { feedbackHandlers } from './api/feedback-api';
 import { gmailHandlers } from './api/gmail-api';
 import type { Handlers } from './api/handlers';
 import { outboxHandlers } from './api/outbox-api';
@@ -21,6 +22,10 @@ import type { EngineContext, EngineHost } from './context';
 import { lockDataDir } from './data-lock';
 import { AppError } from './errors';
 import { EventHub } from './events/hub';
+import { createProcessor } from './feedback/process';
+import { readerOpener } from './feedback/readers';
+import { FeedbackService } from './feedback/service';
+import { tokenKeyLoader } from './feedback/token-key';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
 import { createLogger, type Logger } from './log';
 import { Importer } from './recipients/importer';
@@ -52,6 +57,8 @@ export interface EngineOptions {
   shutdownTimeoutMs?: number;
   /** Gmail consent listener timeout. */
   oauthTimeoutMs?: number;
+  /** How often a mailbox without IMAP IDLE is read for feedback. */
+  feedbackPollMs?: number;
 }
 
 export interface Engine {
@@ -152,6 +159,12 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     }
   });
 
+  const feedback = new FeedbackService(ctx, {
+    openReader: readerOpener(ctx),
+    process: createProcessor(ctx, tokenKeyLoader(ctx.secrets, log)),
+    ...(opts.feedbackPollMs ? { pollMs: opts.feedbackPollMs } : {}),
+  });
+
   const importer = new Importer(ctx);
   const handlers: Handlers = {
     ...appHandlers(ctx, { version: appVersion(), host: opts.host }),
@@ -174,6 +187,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     ...attachmentsHandlers(ctx),
     ...outboxHandlers(ctx),
     ...activityHandlers(ctx),
+    ...feedbackHandlers(ctx, { service: feedback }),
   };
 
   let stopped = false;
@@ -184,12 +198,13 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     sender,
     async start() {
       sender!.start();
+      feedback.start();
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       try {
-        await sender!.stop(opts.shutdownTimeoutMs ?? SHUTDOWN_WAIT_MS);
+        await Promise.all([sender!.stop(opts.shutdownTimeoutMs ?? SHUTDOWN_WAIT_MS), feedback.stop()]);
         hub.flushAll();
         // Bounded: a send still hanging after the sender's wait stays `sending` → uncertain next start.
         await Promise.race([transports.closeAll(), new Promise((r) => setTimeout(r, 2_000).unref())]);

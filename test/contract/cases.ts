@@ -276,6 +276,32 @@ export const VALID_CASES: ValidCase[] = [
   },
   { name: 'outbox.list', title: 'empty outbox', input: () => ({}), expect: 'ok' },
   { name: 'outbox.read', title: 'unknown message', input: () => ({ id: MISSING }), expect: 'not_found' },
+  {
+    name: 'feedback.readers',
+    title: 'every sending account, feedback off until turned on (the outbox has no mailbox)',
+    input: () => ({}),
+    expect: 'ok',
+    check: (v) =>
+      expectThat(
+        Array.isArray(v) && v.every((r) => obj(r).enabled === false && obj(r).via === 'imap'),
+        `readers off: ${JSON.stringify(v)}`,
+      ),
+  },
+  {
+    name: 'feedback.configure',
+    title: 'unknown account',
+    input: () => ({ accountId: MISSING, enabled: true }),
+    expect: 'not_found',
+  },
+  { name: 'feedback.readNow', title: 'unknown account', input: () => ({ accountId: MISSING }), expect: 'not_found' },
+  {
+    name: 'feedback.counts',
+    title: 'nothing read yet',
+    input: (s) => ({ campaignId: s.campaignId }),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).hard_bounce === 0 && obj(v).reply === 0, `zero counts: ${JSON.stringify(v)}`),
+  },
+  { name: 'feedback.list', title: 'nothing read yet', input: (s) => ({ campaignId: s.campaignId }), expect: 'ok' },
   { name: 'activity.list', title: 'the log', input: () => ({}), expect: 'ok' },
   { name: 'campaigns.delete', title: 'unknown campaign', input: () => ({ id: MISSING }), expect: 'not_found' },
   { name: 'campaigns.delete', title: 'deletes the campaign', input: (s) => ({ id: s.campaignId }), expect: 'ok' },
@@ -332,6 +358,11 @@ export const SHAPES: Record<RequestName, Record<string, unknown>> = {
   'suppressions.export': {},
   'outbox.list': { campaignId: 1 },
   'outbox.read': { id: 1 },
+  'feedback.readers': {},
+  'feedback.configure': { accountId: 1, enabled: false },
+  'feedback.readNow': { accountId: 1 },
+  'feedback.list': { campaignId: 1 },
+  'feedback.counts': { campaignId: 1 },
   'activity.list': { campaignId: 1 },
 };
 

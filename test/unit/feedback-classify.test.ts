@@ -154,3 +154,18 @@ describe('bounceKindOf', () => {
     expect(bounceKindOf(status, 'hard_bounce')).toBe(kind);
   });
 });
+
+describe('mayBeFeedback (headers only)', () => {
+  it('lets every fixture that is ours through, so no feedback is lost before its body is read', async () => {
+    const { mayBeFeedback } = await import('../../main/engine/feedback/classify');
+    const { parseHeaderBlock, splitHead } = await import('../../main/engine/feedback/parse');
+    for (const row of CORPUS) {
+      const raw = fs.readFileSync(path.join(DIR, `${row.file}.eml`));
+      const headers = parseHeaderBlock(splitHead(raw).head);
+      if (row.recipient !== null) expect([row.file, mayBeFeedback(headers)]).toEqual([row.file, true]);
+    }
+    expect(mayBeFeedback(parseHeaderBlock('From: Jon <jon@example.com>\nSubject: Lunch?\nTo: ana@example.com'))).toBe(
+      false,
+    );
+  });
+});

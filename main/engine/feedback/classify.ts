@@ -223,3 +223,20 @@ export function classifyMail(mail: FeedbackMail): Verdict {
   if (isAutomatic(mail)) return { kind: 'auto_reply', refs, address: mail.from, ...none };
   return { kind: 'reply', refs, address: mail.from, ...none };
 }
+
+/**
+ * From the header block alone: can this message be feedback at all? Readers fetch the body only
+ * when it can, so the rest of the user's mail is never downloaded. Errs on the side of yes; the
+ * classifier and matcher decide.
+ */
+export function mayBeFeedback(headers: Record<string, string[]>): boolean {
+  const h = (name: string) => headers[name]?.[0];
+  if (h('in-reply-to') || h('references') || h('x-failed-recipients') || h('auto-submitted')) return true;
+  if (/^\s*multipart\/report/i.test(h('content-type') ?? '')) return true;
+  const from = h('from') ?? '';
+  const local = from.match(/([^\s<>"@]+)@/)?.[1]?.toLowerCase() ?? '';
+  if (DAEMON_LOCAL.test(local) || DAEMON_NAME.test(from)) return true;
+  const to = [...(headers.to ?? []), ...(headers['delivered-to'] ?? []), ...(headers['x-original-to'] ?? [])];
+  if (to.some((t) => /\+unsub-/i.test(t))) return true;
+  return /\bunsubscribe\b/i.test(h('subject') ?? '');
+}

@@ -78,6 +78,17 @@ export const EVENT_EFFECTS: { [E in EventName]: (payload: EventPayloads[E]) => E
   'gmail.connect': (p) => (p.status === 'connected' ? accountViews() : []),
   // The import panel follows its own import; the finished import arrives as campaigns.changed.
   'import.progress': () => [],
+  // A reader's status changed (campaignId null), or feedback for a campaign was recorded.
+  'feedback.changed': (p) => [
+    invalidate(keyFilter('feedback.readers')),
+    ...(p.campaignId === null
+      ? []
+      : [
+          invalidate(keyFilter('feedback.counts', { campaignId: p.campaignId })),
+          invalidate(keyFilter('feedback.list', { campaignId: p.campaignId })),
+          invalidate(keyFilter('recipients.list', { campaignId: p.campaignId }), BUSY_REFETCH_MS),
+        ]),
+  ],
   activity: (entry) => [
     write('activity.list', undefined, (old, input) => {
       if (!old || old.some((a) => a.id === entry.id)) return old;
@@ -110,6 +121,8 @@ export const MUTATION_EFFECTS: { [N in RequestName]?: (input: RequestInput<N>) =
   'accounts.setPaused': () => accountViews(),
   'attachments.add': (i) => campaignViews(i.campaignId),
   'attachments.remove': (i) => campaignViews(i.campaignId),
+  'feedback.configure': () => [invalidate(keyFilter('feedback.readers'))],
+  'feedback.readNow': () => [invalidate(keyFilter('feedback.readers'))],
 };
 
 export function effectsOfEvent<E extends EventName>(event: E, payload: EventPayloads[E]): Effect[] {
