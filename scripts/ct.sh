@@ -50,11 +50,21 @@ ensure_system_packages() {
   command -v gnome-keyring-daemon >/dev/null 2>&1 || need+=(gnome-keyring)
   command -v dbus-run-session >/dev/null 2>&1 || need+=(dbus)
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+  # Postfix and Dovecot for the feedback suite, which starts private instances of its own.
+  command -v postfix >/dev/null 2>&1 || need+=(postfix)
+  command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
   [ ${#need[@]} -eq 0 ] && return
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "Installing ${need[*]} with apt-get …"
     apt-get update -qq
+    # The machine's own mail system stays unconfigured and stopped: the tests never use it.
+    echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    local no_start=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && no_start=1
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" dbus-user-session >/dev/null
+    if [ -n "$no_start" ]; then rm -f /usr/sbin/policy-rc.d; fi
   else
     echo "Missing system packages: ${need[*]}. Install them (e.g. sudo apt-get install ${need[*]}); until then those suites are skipped." >&2
   fi

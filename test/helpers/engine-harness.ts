@@ -41,6 +41,7 @@ export async function startEngine(
     random?: () => number;
     google?: GoogleEndpoints;
     log?: Logger;
+    feedbackPollMs?: number;
   } = {},
 ): Promise<Harness> {
   const dataDir = opts.dataDir ?? tmpDir('ct-engine-');
@@ -54,6 +55,7 @@ export async function startEngine(
     random: opts.random ?? seeded(42),
     log: opts.log ?? silentLogger,
     ...(opts.google ? { google: opts.google } : {}),
+    ...(opts.feedbackPollMs ? { feedbackPollMs: opts.feedbackPollMs } : {}),
     shutdownTimeoutMs: 5_000,
   });
   await engine.start();
