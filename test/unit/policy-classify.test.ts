@@ -172,11 +172,17 @@ describe('classify: SMTP', () => {
   });
 
   it.each([
-    [smtp(421, '421 4.7.0 Try again later'), 'Server is throttling this account (421 Try again later)'],
+    // The enhanced status code stays: it is what a reader (and the failure groups) go by.
+    [smtp(421, '421 4.7.0 Try again later'), 'Server is throttling this account (421 4.7.0 Try again later)'],
     [
       smtp(550, '550 5.1.1 User unknown'),
-      'The recipient address does not exist or cannot receive mail (550 User unknown)',
+      'The recipient address does not exist or cannot receive mail (550 5.1.1 User unknown)',
     ],
+    [
+      smtp(550, '550-5.1.1 The email account that you tried to reach does not exist.\n550 5.1.1 gsmtp'),
+      'The recipient address does not exist or cannot receive mail (550 5.1.1 The email account that you tried to reach does not exist. gsmtp)',
+    ],
+    [smtp(554, '554 Transaction failed'), 'The server rejected this message (554 Transaction failed)'],
     [smtp(null, '', 'ETIMEDOUT', 'CONN'), 'Could not reach the mail server; it will be retried (ETIMEDOUT)'],
   ])('says what happened: %j', (failure, message) => {
     expect(classify(failure, NOW).message).toBe(message);

@@ -153,7 +153,10 @@ function smtpFacts(f: Extract<TransportFailure, { source: 'smtp' }>): SmtpFacts 
 }
 
 function smtpDetail(f: SmtpFacts, raw: Extract<TransportFailure, { source: 'smtp' }>): string {
-  if (f.code !== null) return clip(`${f.code} ${f.text}`);
+  // The enhanced code stays in the sentence: it is what the user (and the failure groups) go by.
+  const e = f.enhanced;
+  if (f.code !== null)
+    return clip([f.code, e && `${e.klass}.${e.subject}.${e.detail}`, f.text].filter(Boolean).join(' '));
   return clip([raw.code, f.text].filter(Boolean).join(': ') || 'no answer from the server');
 }
 
