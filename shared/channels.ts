@@ -3,11 +3,16 @@
 
 export const REQUEST_NAMES = [
   'app.info',
+  'app.firstRun',
+  'app.sampleList',
+  'settings.get',
+  'settings.update',
   'accounts.list',
   'accounts.presets',
   'accounts.addSmtp',
   'accounts.update',
   'accounts.remove',
+  'accounts.removePreview',
   'accounts.verify',
   'accounts.setPaused',
   'accounts.usage',
@@ -30,6 +35,11 @@ export const REQUEST_NAMES = [
   'campaigns.markUncertainSent',
   'campaigns.retryFailed',
   'campaigns.exportResults',
+  'campaigns.uncertain',
+  'campaigns.testSend',
+  'campaigns.capacity',
+  'campaigns.sendRate',
+  'campaigns.failures',
   'recipients.list',
   'recipients.importPreview',
   'recipients.importCommit',
@@ -41,6 +51,7 @@ export const REQUEST_NAMES = [
   'suppressions.list',
   'suppressions.add',
   'suppressions.remove',
+  'suppressions.restore',
   'suppressions.import',
   'suppressions.export',
   'outbox.list',
@@ -66,5 +77,12 @@ export const EVENT_NAMES = [
   'gmail.connect',
   'feedback.changed',
   'activity',
+  'settings.changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
+
+/**
+ * The headless server closes a WebSocket with this code when its token is not this run's (the
+ * server restarted since the page was opened): reconnecting cannot help, the new address can.
+ */
+export const WS_CLOSE_STALE_TOKEN = 4401;

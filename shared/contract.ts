@@ -12,18 +12,23 @@ import {
   type CampaignProgress,
   type CampaignStatus,
   type CampaignStatusCause,
+  FAILURE_CLASSES,
+  type FailureGroupDetail,
   FEEDBACK_SIGNALS,
   type FeedbackCounts,
   type FeedbackItem,
   type FeedbackReader,
+  type Limits,
   type MergeField,
   RECIPIENT_STATES,
   type Recipient,
+  type RetryPolicy,
   ROTATION_POLICIES,
   SMTP_SECURITY,
   type StateCounts,
   SUPPRESSION_REASONS,
   type Suppression,
+  type UncertainRow,
 } from './domain';
 
 // ---- building blocks --------------------------------------------------------------------------
@@ -38,6 +43,9 @@ const line = (max = MAX_LINE) => z.string().max(max);
 const address = z.string().trim().max(320).pipe(z.email());
 const empty = z.strictObject({});
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) };
+/** Keyset paging: `after` is the `next` of the previous page (absent for the first page). */
+const keyset = { after: id.optional(), limit: z.number().int().min(1).max(500).default(100) };
+const ids = z.array(id).min(1).max(10_000);
 
 /** A file the engine reads: a local path (Electron, CLI) or an uploaded body (browser). */
 export const fileSource = z.union([
@@ -105,6 +113,8 @@ export const campaignPatch = z.strictObject({
   pool: z.array(id).max(100).optional(),
   rotation: z.enum(ROTATION_POLICIES).optional(),
   replyTo: address.nullable().optional(),
+  /** The sender name recipients see; null uses each account's own from name. */
+  fromName: line(200).nullable().optional(),
   scheduleAt: z.number().int().nullable().optional(),
   window: sendWindow.nullable().optional(),
   retry: retryPolicy.optional(),
@@ -165,6 +175,8 @@ export interface ImportReport {
   invalid: number;
   /** The first invalid rows; all of them are in recipients.exportRejected. */
   issues: ImportIssue[];
+  /** The first rows whose address was already in the campaign (or earlier in the file). */
+  duplicateRows: ImportIssue[];
 }
 
 export interface TemplateProblem {
@@ -214,6 +226,94 @@ export interface Paged<T> {
   total: number;
 }
 
+/** A keyset page: pass `next` back as `after` for the following page; null when there is none. */
+export interface CursorPage<T, C = number> {
+  rows: T[];
+  /** All rows matching the filter, not just this page. */
+  total: number;
+  next: C | null;
+}
+
+export interface AccountRemovalPreview {
+  accountId: number;
+  label: string;
+  /** Sending campaigns that use the account: removal is refused until they are paused. */
+  blockedBy: { id: number; name: string }[];
+  /** Drafts and paused campaigns whose sender pool loses the account. */
+  leavesPools: { id: number; name: string }[];
+  /** Whether a password or Google sign-in is stored in the OS keychain for it. */
+  keychainEntry: boolean;
+  /** Messages sent through it; they stay in results, exports and the activity log under its name. */
+  sentMessages: number;
+  /** Sentences for the dialog: what goes, and what stays. */
+  deletes: string[];
+  keeps: string[];
+}
+
+export interface TestSendResult {
+  to: string;
+  accountId: number;
+  /** A Message-ID of its own: a test never borrows the recipient's. */
+  messageId: string;
+  subject: string;
+  /** The server's answer. */
+  response: string;
+}
+
+export interface PoolCapacity {
+  campaignId: number;
+  /** Sends a day the pool may make in all (each account's daily cap minus its reserve). */
+  perDay: number;
+  perHour: number;
+  accounts: {
+    accountId: number;
+    label: string;
+    perDay: number;
+    perHour: number;
+    /** What the account may still send in the rolling 24 hours. */
+    leftToday: number;
+    usable: boolean;
+  }[];
+  /** Rows still to send (queued or on the wire). */
+  remaining: number;
+  /** When the remaining rows would be sent with this pool; null when nothing is left. */
+  eta: { at: number | null; limitedBy: string } | null;
+}
+
+export interface SendRateSeries {
+  campaignId: number;
+  bucketMs: number;
+  from: number;
+  to: number;
+  /** One entry per bucket from `from` to `to`, zeros included; `at` is the bucket's start. */
+  buckets: { at: number; sent: number }[];
+}
+
+export interface AppSettings {
+  notifications: boolean;
+  /** Read by the desktop shell; the headless server ignores it. */
+  startAtLogin: boolean;
+  /** Filled in for a new custom SMTP account. */
+  defaultLimits: Limits;
+  /** Given to every new campaign. */
+  defaultRetry: RetryPolicy;
+  firstRunDismissed: boolean;
+  /** Where the database, outbox and logs live (read-only). */
+  dataDir: string;
+}
+
+export interface FirstRunState {
+  /** Any account besides the local test outbox. */
+  hasAccount: boolean;
+  hasCampaign: boolean;
+  hasRecipients: boolean;
+  /** A campaign message went to the local test outbox. */
+  hasSentToOutbox: boolean;
+  dismissed: boolean;
+  /** Every step is done (or the user dismissed the checklist). */
+  done: boolean;
+}
+
 // ---- the requests -----------------------------------------------------------------------------
 
 function request<Out>() {
@@ -222,8 +322,23 @@ function request<Out>() {
 
 export const requests = {
   'app.info': request<AppInfo>()(empty),
+  'app.firstRun': request<FirstRunState>()(empty),
+  /** A small CSV to try the app with (addresses under example.com, which never receives mail). */
+  'app.sampleList': request<FileDownload>()(empty),
 
-  'accounts.list': request<Account[]>()(empty),
+  'settings.get': request<AppSettings>()(empty),
+  'settings.update': request<AppSettings>()(
+    z.strictObject({
+      notifications: z.boolean().optional(),
+      startAtLogin: z.boolean().optional(),
+      defaultLimits: limitsPatch.optional(),
+      defaultRetry: retryPolicy.optional(),
+      firstRunDismissed: z.boolean().optional(),
+    }),
+  ),
+
+  /** Removed accounts only with includeRemoved (their names label past sends). */
+  'accounts.list': request<Account[]>()(z.strictObject({ includeRemoved: z.boolean().default(false) })),
   'accounts.presets': request<SmtpPreset[]>()(empty),
   'accounts.addSmtp': request<Account>()(
     z.strictObject({
@@ -250,7 +365,9 @@ export const requests = {
       limits: limitsPatch.optional(),
     }),
   ),
+  /** Deletes the keychain entry and retires the account; its history stays (see removePreview). */
   'accounts.remove': request<{ removed: true }>()(z.strictObject({ id })),
+  'accounts.removePreview': request<AccountRemovalPreview>()(z.strictObject({ id })),
   'accounts.verify': request<{ verified: true }>()(z.strictObject({ id })),
   'accounts.setPaused': request<Account>()(z.strictObject({ id, paused: z.boolean() })),
   'accounts.usage': request<AccountUsage[]>()(empty),
@@ -276,17 +393,51 @@ export const requests = {
   'campaigns.resume': request<Campaign>()(z.strictObject({ id })),
   'campaigns.cancel': request<Campaign>()(z.strictObject({ id })),
   'campaigns.progress': request<CampaignProgress>()(z.strictObject({ id })),
-  'campaigns.resendUncertain': request<{ count: number }>()(z.strictObject({ id })),
-  'campaigns.markUncertainSent': request<{ count: number }>()(z.strictObject({ id })),
+  /** Without recipientIds: every uncertain row of the campaign. */
+  'campaigns.resendUncertain': request<{ count: number }>()(z.strictObject({ id, recipientIds: ids.optional() })),
+  'campaigns.markUncertainSent': request<{ count: number }>()(z.strictObject({ id, recipientIds: ids.optional() })),
+  'campaigns.uncertain': request<CursorPage<UncertainRow>>()(z.strictObject({ id, ...keyset })),
   'campaigns.retryFailed': request<{ count: number }>()(z.strictObject({ id })),
   'campaigns.exportResults': request<FileDownload>()(z.strictObject({ id })),
+  /**
+   * Sends the campaign's message, rendered for one recipient (default: the first), to the user's
+   * own address through one account. It counts in the account's usage; the campaign's rows and
+   * counts are untouched.
+   */
+  'campaigns.testSend': request<TestSendResult>()(
+    z.strictObject({
+      campaignId: id,
+      accountId: id,
+      to: address,
+      recipientId: id.optional(),
+      template: template.optional(),
+    }),
+  ),
+  /** What the pool can send a day, and the ETA it gives; `pool` previews another pool before saving. */
+  'campaigns.capacity': request<PoolCapacity>()(z.strictObject({ id, pool: z.array(id).max(100).optional() })),
+  /** Sends per bucket (default one minute), from the first send (or an hour ago) to now. */
+  'campaigns.sendRate': request<SendRateSeries>()(
+    z.strictObject({
+      id,
+      from: z.number().int().min(0).optional(),
+      to: z.number().int().min(0).optional(),
+      bucketMs: z.number().int().min(60_000).max(86_400_000).default(60_000),
+    }),
+  ),
+  /** Failures grouped by masked reason, largest first, every group reachable by paging. */
+  'campaigns.failures': request<Paged<FailureGroupDetail>>()(
+    z.strictObject({ id, ...page, examples: z.number().int().min(0).max(20).default(3) }),
+  ),
 
-  'recipients.list': request<Paged<Recipient>>()(
+  'recipients.list': request<CursorPage<Recipient>>()(
     z.strictObject({
       campaignId: id,
       state: z.enum(RECIPIENT_STATES).optional(),
+      /** Matches the address and every merge field's value (case-insensitive, substring). */
       search: line(320).optional(),
-      ...page,
+      /** The failed rows of one failure group (from campaigns.failures). */
+      failure: z.strictObject({ errorClass: z.enum(FAILURE_CLASSES), key: line(2000) }).optional(),
+      ...keyset,
     }),
   ),
   'recipients.importPreview': request<ImportPreview>()(z.strictObject({ campaignId: id, source: fileSource })),
@@ -296,6 +447,11 @@ export const requests = {
       emailColumn: z.number().int().min(0).max(10_000),
       /** Columns to keep as merge fields (default: all). */
       fieldColumns: z.array(z.number().int().min(0).max(10_000)).max(10_000).optional(),
+      /** New names for kept columns; the merge field key follows the name. */
+      renames: z
+        .array(z.strictObject({ column: z.number().int().min(0).max(10_000), label: line(200).trim().min(1) }))
+        .max(10_000)
+        .optional(),
     }),
   ),
   'recipients.exportRejected': request<FileDownload>()(z.strictObject({ importId: line(100) })),
@@ -308,19 +464,45 @@ export const requests = {
   'attachments.add': request<AttachmentRef>()(z.strictObject({ campaignId: id, source: fileSource })),
   'attachments.remove': request<{ removed: true }>()(z.strictObject({ campaignId: id, attachmentId: line(100) })),
 
-  'suppressions.list': request<Paged<Suppression>>()(z.strictObject({ search: line(320).optional(), ...page })),
+  /** Newest first. `after` is the opaque `next` of the previous page. */
+  'suppressions.list': request<CursorPage<Suppression, string>>()(
+    z.strictObject({
+      search: line(320).optional(),
+      after: line(400).optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+  ),
   'suppressions.add': request<{ added: number }>()(
     z.strictObject({ addresses: z.array(line(320)).min(1).max(10_000), reason: z.enum(SUPPRESSION_REASONS) }),
   ),
-  'suppressions.remove': request<{ removed: number }>()(
+  /** Returns the removed entries, so an undo can hand them to suppressions.restore. */
+  'suppressions.remove': request<{ removed: number; entries: Suppression[] }>()(
     z.strictObject({ addresses: z.array(line(320)).min(1).max(10_000) }),
+  ),
+  'suppressions.restore': request<{ restored: number }>()(
+    z.strictObject({
+      entries: z
+        .array(
+          z.strictObject({
+            address: line(320),
+            reason: z.enum(SUPPRESSION_REASONS),
+            source: line(500),
+            createdAt: z.number().int().min(0),
+          }),
+        )
+        .min(1)
+        .max(10_000),
+    }),
   ),
   'suppressions.import': request<{ added: number; invalid: number }>()(
     z.strictObject({ source: fileSource, reason: z.enum(SUPPRESSION_REASONS).default('manual') }),
   ),
   'suppressions.export': request<FileDownload>()(empty),
 
-  'outbox.list': request<Paged<OutboxItem>>()(z.strictObject({ campaignId: id.optional(), ...page })),
+  /** Newest first; search matches recipient, subject and Message-ID. */
+  'outbox.list': request<CursorPage<OutboxItem>>()(
+    z.strictObject({ campaignId: id.optional(), search: line(320).optional(), ...keyset }),
+  ),
   'outbox.read': request<{ item: OutboxItem; raw: string }>()(z.strictObject({ id })),
 
   'feedback.readers': request<FeedbackReader[]>()(empty),
@@ -390,6 +572,7 @@ export interface EventPayloads {
   /** Feedback was read (campaignId set), or a reader's status changed (campaignId null). */
   'feedback.changed': { accountId: number; campaignId: number | null };
   activity: ActivityEntry;
+  'settings.changed': AppSettings;
 }
 
 // ---- derived types ----------------------------------------------------------------------------

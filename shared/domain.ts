@@ -12,6 +12,9 @@ export const FAILURE_CLASSES = ['throttle', 'quota', 'auth', 'recipient', 'messa
 export type FailureClass = (typeof FAILURE_CLASSES)[number];
 
 export const ACCOUNT_STATUSES = ['active', 'paused', 'needs_reauth'] as const;
+/** Why an account cools down: the provider throttled it, or its sending quota is spent. */
+export const COOLDOWN_CAUSES = ['throttle', 'quota'] as const;
+export type CooldownCause = (typeof COOLDOWN_CAUSES)[number];
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 /** draft → sending ⇄ paused → done | cancelled. `done` means nothing is queued or in flight. */
@@ -90,8 +93,12 @@ interface AccountBase {
   status: AccountStatus;
   /** Epoch ms until which the account sends nothing (throttled or quota spent). */
   cooldownUntil: number | null;
+  /** Why it cools down: the provider throttled it, or its quota is spent. */
+  cooldownCause: CooldownCause | null;
   lastError: string | null;
   createdAt: number;
+  /** Set when the user removed the account: its row stays so past sends keep its name. */
+  removedAt: number | null;
 }
 export type Account =
   | (AccountBase & { kind: 'outbox' })
@@ -144,6 +151,8 @@ export interface CampaignSettings {
   pool: number[];
   rotation: RotationPolicy;
   replyTo: string | null;
+  /** Shown as the sender's name instead of each account's own; null keeps the account's. */
+  fromName: string | null;
   scheduleAt: number | null;
   window: SendWindow | null;
   retry: RetryPolicy;
@@ -186,6 +195,58 @@ export interface Recipient {
   updatedAt: number;
   /** The strongest feedback read back for this message (a sent row that bounced stays sent). */
   feedback: FeedbackSignal | null;
+  /** Why a skipped row was skipped; null for every other state. */
+  skipReason: SkipReason | null;
+}
+
+/** Why a row is `skipped`: its address is suppressed, or the user cancelled the campaign. */
+export const SKIP_REASONS = ['suppressed', 'cancelled'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/**
+ * What is known about a row whose outcome is unknown. `stopped`: the app stopped while the row was
+ * claimed (it may never have reached the wire). `interrupted`: the connection broke after the
+ * message had begun to go out.
+ */
+export const UNCERTAIN_CAUSES = ['stopped', 'interrupted'] as const;
+export type UncertainCause = (typeof UNCERTAIN_CAUSES)[number];
+
+export interface UncertainRow {
+  recipientId: number;
+  address: string;
+  messageId: string | null;
+  /** When the row was claimed for its last attempt; null for rows claimed before this was recorded. */
+  claimedAt: number | null;
+  accountId: number | null;
+  /** The account's label, also for an account removed since. */
+  accountLabel: string | null;
+  cause: UncertainCause | null;
+  lastError: string | null;
+  /** The local test outbox holds a copy of this message (it was written before the stop). */
+  outboxItemId: number | null;
+}
+
+/**
+ * What an account is doing now, for its badge: computed from the account row and its usage.
+ * `until` is when that ends (null: until the user acts, or not limited at all).
+ */
+export const ACCOUNT_STATE_CODES = [
+  'ready',
+  'paused',
+  'needs_reauth',
+  'cooling_down',
+  'resting_quota',
+  'daily_cap',
+  'hourly_cap',
+  'minute_cap',
+  'removed',
+] as const;
+export type AccountStateCode = (typeof ACCOUNT_STATE_CODES)[number];
+export interface AccountState {
+  code: AccountStateCode;
+  until: number | null;
+  /** One sentence without the time, e.g. "Cooling down after the provider throttled it". */
+  reason: string;
 }
 
 export interface AccountUsage {
@@ -198,6 +259,7 @@ export interface AccountUsage {
   lastHour: number;
   last24h: number;
   limits: Limits;
+  state: AccountState;
 }
 
 export interface WaitReason {
@@ -208,8 +270,22 @@ export interface WaitReason {
 
 export interface FailureGroup {
   errorClass: FailureClass;
+  /** The grouping key: the failure text with addresses, ids and numbers masked (status codes kept). */
+  key: string;
+  /** The text of one row of the group, as the server said it. */
   message: string;
   count: number;
+}
+
+export interface FailureExample {
+  recipientId: number;
+  address: string;
+  message: string;
+}
+
+export interface FailureGroupDetail extends FailureGroup {
+  /** The first rows of the group; all of them via recipients.list with this failureKey. */
+  examples: FailureExample[];
 }
 
 export interface CampaignProgress {
@@ -223,7 +299,12 @@ export interface CampaignProgress {
   eta: { at: number | null; limitedBy: string } | null;
   waiting: WaitReason | null;
   accounts: AccountUsage[];
+  /** The largest failure groups; every group is reachable through campaigns.failures. */
   failures: FailureGroup[];
+  /** How many failure groups there are in all. */
+  failureGroups: number;
+  /** The skipped rows by reason (they add up to counts.skipped). */
+  skipped: Record<SkipReason, number>;
   at: number;
 }
 

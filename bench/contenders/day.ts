@@ -48,10 +48,11 @@ childMain(async () => {
       await settle(tray, c.id);
     }
     const times: number[] = [];
-    for (let offset = 0; ; offset += 500) {
-      const page = await tray.call('recipients.list', { campaignId: c.id, state: 'sent', offset, limit: 500 });
+    for (let after: number | undefined; ; ) {
+      const page = await tray.call('recipients.list', { campaignId: c.id, state: 'sent', after, limit: 500 });
       for (const r of page.rows) if (r.sentAt !== null) times.push(r.sentAt);
-      if (offset + 500 >= page.total) break;
+      if (page.next === null) break;
+      after = page.next;
     }
     times.sort((a, b) => a - b);
     return {

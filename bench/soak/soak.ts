@@ -356,10 +356,11 @@ export async function runSoak(cfg: SoakConfig): Promise<SoakReport> {
 
     const listAll = async (campaignId: number, state: RecipientState): Promise<string[]> => {
       const out: string[] = [];
-      for (let offset = 0; ; offset += 500) {
-        const page = await app.call('recipients.list', { campaignId, state, offset, limit: 500 });
+      for (let after: number | undefined; ; ) {
+        const page = await app.call('recipients.list', { campaignId, state, after, limit: 500 });
         out.push(...page.rows.map((r) => r.address));
-        if (offset + 500 >= page.total) return out;
+        if (page.next === null) return out;
+        after = page.next;
       }
     };
 

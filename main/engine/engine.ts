@@ -9,12 +9,18 @@ import { accountHandlers, accountUsageHandler, ensureOutboxAccount } from './api
 import { activityHandlers } from './api/activity-api';
 import { appHandlers } from './api/app-api';
 import { attachmentsHandlers } from './api/attachments-api';
-import { campaignHandlers, campaignReportHandlers } from './api/campaigns-api';
+import {
+  campaignDashboardHandlers,
+  campaignHandlers,
+  campaignReportHandlers,
+  campaignTestSendHandlers,
+} from './api/campaigns-api';
 import { feedbackHandlers } from './api/feedback-api';
 import { gmailHandlers } from './api/gmail-api';
 import type { Handlers } from './api/handlers';
 import { outboxHandlers } from './api/outbox-api';
 import { recipientsHandlers } from './api/recipients-api';
+import { settingsHandlers } from './api/settings-api';
 import { suppressionsHandlers } from './api/suppressions-api';
 import { templatesHandlers } from './api/templates-api';
 import { type Clock, systemClock } from './clock';
@@ -181,6 +187,10 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     }),
     ...campaignHandlers(ctx, { defaultPool: () => [outbox.id] }),
     ...campaignReportHandlers(ctx, () => sender!),
+    ...campaignDashboardHandlers(ctx, { sender: () => sender! }),
+    // A test send shares the account's live connection and usage book with the sender.
+    ...campaignTestSendHandlers(ctx, { transportFor: (a) => transports.get(a), usage: () => sender!.usage }),
+    ...settingsHandlers(ctx),
     ...recipientsHandlers(ctx, importer),
     ...suppressionsHandlers(ctx),
     ...templatesHandlers(ctx),

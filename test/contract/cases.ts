@@ -14,6 +14,9 @@ export interface CaseState {
   importId?: string;
   attachmentId?: string;
   flowId?: string;
+  outboxId?: number;
+  relayId?: number;
+  removedSuppressions?: unknown[];
 }
 
 export interface ValidCase {
@@ -46,11 +49,43 @@ export const VALID_CASES: ValidCase[] = [
     check: (v) => expectThat(obj(v).name === 'Campaign Tray' && typeof obj(v).version === 'string', 'name and version'),
   },
   {
+    name: 'app.firstRun',
+    title: 'a fresh install has everything still to do',
+    input: () => ({}),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).hasCampaign === false && obj(v).done === false, 'nothing done yet'),
+  },
+  {
+    name: 'app.sampleList',
+    title: 'ships a sample list',
+    input: () => ({}),
+    expect: 'ok',
+    check: (v) => expectThat(String(obj(v).content).startsWith('email,first_name'), 'a CSV with a header'),
+  },
+  {
+    name: 'settings.get',
+    title: 'reads the defaults',
+    input: () => ({}),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).notifications === true && typeof obj(v).dataDir === 'string', 'defaults'),
+  },
+  {
+    name: 'settings.update',
+    title: 'turns notifications off',
+    input: () => ({ notifications: false }),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).notifications === false, 'off'),
+  },
+  {
     name: 'accounts.list',
     title: 'lists the local test outbox',
     input: () => ({}),
     expect: 'ok',
-    check: (v) => expectThat(Array.isArray(v) && v.some((a) => obj(a).kind === 'outbox'), 'an outbox account'),
+    check: (v, s) => {
+      const outbox = Array.isArray(v) ? v.find((a) => obj(a).kind === 'outbox') : undefined;
+      expectThat(outbox, 'an outbox account');
+      s.outboxId = obj(outbox).id as number;
+    },
   },
   {
     name: 'accounts.presets',
@@ -71,8 +106,19 @@ export const VALID_CASES: ValidCase[] = [
       verify: false,
     }),
     expect: 'ok',
-    check: (v) => expectThat(obj(v).kind === 'smtp' && !('password' in obj(v)), 'an smtp account without a password'),
+    check: (v, s) => {
+      expectThat(obj(v).kind === 'smtp' && !('password' in obj(v)), 'an smtp account without a password');
+      s.relayId = obj(v).id as number;
+    },
   },
+  {
+    name: 'accounts.removePreview',
+    title: 'says a relay without a login has nothing in the keychain',
+    input: (s) => ({ id: s.relayId }),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).keychainEntry === false && Array.isArray(obj(v).keeps), 'no keychain entry'),
+  },
+  { name: 'accounts.removePreview', title: 'unknown account', input: () => ({ id: MISSING }), expect: 'not_found' },
   {
     name: 'accounts.update',
     title: 'unknown account',
@@ -217,6 +263,47 @@ export const VALID_CASES: ValidCase[] = [
     expect: 'ok',
     check: (v) => expectThat(obj(obj(v).counts).queued === 2, 'two queued'),
   },
+  {
+    name: 'campaigns.testSend',
+    title: 'sends the first recipient’s message to the user through the outbox',
+    input: (s) => ({ campaignId: s.campaignId, accountId: s.outboxId, to: 'me@example.com' }),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).to === 'me@example.com' && String(obj(v).response).startsWith('250'), 'saved'),
+  },
+  {
+    name: 'campaigns.testSend',
+    title: 'unknown account',
+    input: (s) => ({ campaignId: s.campaignId, accountId: MISSING, to: 'me@example.com' }),
+    expect: 'not_found',
+  },
+  {
+    name: 'campaigns.capacity',
+    title: 'the pool’s daily capacity',
+    input: (s) => ({ id: s.campaignId }),
+    expect: 'ok',
+    check: (v) => expectThat(Number(obj(v).perDay) > 0 && obj(v).remaining === 2, 'capacity and two to send'),
+  },
+  {
+    name: 'campaigns.sendRate',
+    title: 'an empty series before any send',
+    input: (s) => ({ id: s.campaignId }),
+    expect: 'ok',
+    check: (v) => expectThat(Array.isArray(obj(v).buckets) && obj(v).bucketMs === 60_000, 'minute buckets'),
+  },
+  {
+    name: 'campaigns.failures',
+    title: 'no failures yet',
+    input: (s) => ({ id: s.campaignId }),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).total === 0, 'none'),
+  },
+  {
+    name: 'campaigns.uncertain',
+    title: 'no uncertain rows',
+    input: (s) => ({ id: s.campaignId }),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).total === 0 && obj(v).next === null, 'none'),
+  },
   { name: 'campaigns.start', title: 'unknown campaign', input: () => ({ id: MISSING }), expect: 'not_found' },
   { name: 'campaigns.pause', title: 'unknown campaign', input: () => ({ id: MISSING }), expect: 'not_found' },
   { name: 'campaigns.resume', title: 'unknown campaign', input: () => ({ id: MISSING }), expect: 'not_found' },
@@ -262,7 +349,17 @@ export const VALID_CASES: ValidCase[] = [
     title: 'removes it',
     input: () => ({ addresses: ['gone@example.com'] }),
     expect: 'ok',
-    check: (v) => expectThat(obj(v).removed === 1, 'one removed'),
+    check: (v, s) => {
+      expectThat(obj(v).removed === 1 && Array.isArray(obj(v).entries), 'one removed, returned');
+      s.removedSuppressions = obj(v).entries as unknown[];
+    },
+  },
+  {
+    name: 'suppressions.restore',
+    title: 'puts it back (undo)',
+    input: (s) => ({ entries: s.removedSuppressions }),
+    expect: 'ok',
+    check: (v) => expectThat(obj(v).restored === 1, 'one restored'),
   },
   {
     name: 'suppressions.import',
@@ -305,12 +402,25 @@ export const VALID_CASES: ValidCase[] = [
   { name: 'activity.list', title: 'the log', input: () => ({}), expect: 'ok' },
   { name: 'campaigns.delete', title: 'unknown campaign', input: () => ({ id: MISSING }), expect: 'not_found' },
   { name: 'campaigns.delete', title: 'deletes the campaign', input: (s) => ({ id: s.campaignId }), expect: 'ok' },
+  { name: 'accounts.remove', title: 'removes the relay', input: (s) => ({ id: s.relayId }), expect: 'ok' },
+  {
+    name: 'accounts.list',
+    title: 'keeps the removed relay for history when asked',
+    input: () => ({ includeRemoved: true }),
+    expect: 'ok',
+    check: (v) =>
+      expectThat(Array.isArray(v) && v.some((a) => obj(a).label === 'Relay' && obj(a).removedAt !== null), 'retired'),
+  },
 ];
 
 /** A well-formed input per request (ids need not exist): the base the malformed inputs bend. */
 export const SHAPES: Record<RequestName, Record<string, unknown>> = {
   'app.info': {},
-  'accounts.list': {},
+  'app.firstRun': {},
+  'app.sampleList': {},
+  'settings.get': {},
+  'settings.update': { notifications: true, defaultRetry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 } },
+  'accounts.list': { includeRemoved: true },
   'accounts.presets': {},
   'accounts.addSmtp': {
     label: 'x',
@@ -321,6 +431,7 @@ export const SHAPES: Record<RequestName, Record<string, unknown>> = {
   },
   'accounts.update': { id: 1, label: 'x' },
   'accounts.remove': { id: 1 },
+  'accounts.removePreview': { id: 1 },
   'accounts.verify': { id: 1 },
   'accounts.setPaused': { id: 1, paused: true },
   'accounts.usage': {},
@@ -343,6 +454,11 @@ export const SHAPES: Record<RequestName, Record<string, unknown>> = {
   'campaigns.markUncertainSent': { id: 1 },
   'campaigns.retryFailed': { id: 1 },
   'campaigns.exportResults': { id: 1 },
+  'campaigns.uncertain': { id: 1, after: 5 },
+  'campaigns.testSend': { campaignId: 1, accountId: 1, to: 'me@example.com', recipientId: 2 },
+  'campaigns.capacity': { id: 1, pool: [1] },
+  'campaigns.sendRate': { id: 1, bucketMs: 60_000 },
+  'campaigns.failures': { id: 1, examples: 3 },
   'recipients.list': { campaignId: 1, search: 'x' },
   'recipients.importPreview': { campaignId: 1, source: { upload: { name: 'a.csv', base64: '' } } },
   'recipients.importCommit': { importId: 'i', emailColumn: 0 },
@@ -354,6 +470,9 @@ export const SHAPES: Record<RequestName, Record<string, unknown>> = {
   'suppressions.list': { search: 'x' },
   'suppressions.add': { addresses: ['a@example.com'], reason: 'manual' },
   'suppressions.remove': { addresses: ['a@example.com'] },
+  'suppressions.restore': {
+    entries: [{ address: 'a@example.com', reason: 'manual', source: 'manual', createdAt: 0 }],
+  },
   'suppressions.import': { source: { path: '/tmp/x' } },
   'suppressions.export': {},
   'outbox.list': { campaignId: 1 },

@@ -58,6 +58,7 @@ export function campaignSettings(name = 'Spring newsletter', over: Partial<Campa
     retry: { maxAttempts: 5, baseDelayMs: 60_000, maxDelayMs: 3_600_000 },
     unsubscribe: { mailto: null, urlTemplate: null },
     attachments: [],
+    fromName: null,
     ...over,
   };
 }

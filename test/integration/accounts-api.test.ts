@@ -353,11 +353,16 @@ describe('changing, checking, pausing and removing accounts', () => {
     store.campaigns.setStatus(c.id, 'paused', null, now);
     expect(await call('accounts.remove', { id: a.id })).toEqual({ removed: true });
     expect(store.accounts.get(a.id)).toBeNull();
+    expect(await call('accounts.list', {})).toEqual([expect.objectContaining({ id: other.id })]);
     expect(secrets.map.has(accountSecretKey(a.id))).toBe(false);
     expect(secrets.map.has(accountSecretKey(other.id))).toBe(true);
     expect(store.campaigns.get(c.id)?.pool).toEqual([other.id]);
+    // The sent row still names the account that sent it, and the export still says which one.
     const r = store.recipients.get(claimed.id);
-    expect(r).toMatchObject({ state: 'sent', messageId: '<sent-1@x>', accountId: null });
+    expect(r).toMatchObject({ state: 'sent', messageId: '<sent-1@x>', accountId: a.id });
+    expect(store.accounts.withRemoved(a.id)).toMatchObject({ label: a.label, removedAt: expect.any(Number) });
+    const listed = await call('accounts.list', { includeRemoved: true });
+    expect(listed.find((x) => x.id === a.id)).toMatchObject({ removedAt: expect.any(Number) });
 
     const again = await appError(call('accounts.remove', { id: a.id }));
     expect(again.code).toBe('not_found');

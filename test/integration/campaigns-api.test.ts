@@ -114,13 +114,13 @@ describe('campaign lifecycle', () => {
     h = await startEngine();
     const c = await campaignWith(['ok@example.test', 'bounced@example.test', 'later@example.test']);
     const { store } = h.engine;
-    for (const r of store.recipients.list(c.id, { offset: 0, limit: 10 }).rows) {
+    for (const r of store.recipients.list(c.id, { limit: 10 }).rows) {
       if (r.address === 'ok@example.test') continue;
       h.sql().prepare("UPDATE recipients SET state = 'failed', attempts = 5 WHERE id = ?").run(r.id);
     }
     store.suppressions.add([{ address: 'bounced@example.test', key: 'bounced@example.test' }], 'bounced', 'test', 0);
     expect(await h.call('campaigns.retryFailed', { id: c.id })).toEqual({ count: 2 });
-    const rows = store.recipients.list(c.id, { offset: 0, limit: 10 }).rows;
+    const rows = store.recipients.list(c.id, { limit: 10 }).rows;
     expect(rows.find((r) => r.address === 'bounced@example.test')!.state).toBe('skipped');
     expect(rows.find((r) => r.address === 'later@example.test')).toMatchObject({ state: 'queued', attempts: 0 });
     await h.call('campaigns.start', { id: c.id });

@@ -78,7 +78,7 @@ describe('Gmail and SMTP in one pool', () => {
     expectEachOnce(addresses);
     const acc = h.engine.store.accounts.get(gmail.id)!;
     expect(acc.cooldownUntil).toBe(Date.parse(retryAt));
-    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 50 }).rows;
+    const rows = h.engine.store.recipients.list(c.id, { limit: 50 }).rows;
     expect(rows.every((r) => r.attempts === 1)).toBe(true); // the throttled try cost no attempt
     // Gmail sent again, but only once Google's retry time had passed.
     const gmailSends = (
@@ -141,7 +141,7 @@ describe('Gmail and SMTP in one pool', () => {
     );
     const counts = h.engine.store.recipients.counts(c.id);
     expect(counts).toMatchObject({ uncertain: 1, sent: 3 });
-    const uncertain = h.engine.store.recipients.list(c.id, { state: 'uncertain', offset: 0, limit: 1 }).rows[0]!;
+    const uncertain = h.engine.store.recipients.list(c.id, { state: 'uncertain', limit: 1 }).rows[0]!;
     expect(uncertain.lastError).toMatch(/may have been delivered/);
     // Google did send it once; nobody sent it again.
     expectEachOnce(addresses);

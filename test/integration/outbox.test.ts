@@ -38,7 +38,7 @@ describe('local test outbox', () => {
     const file = path.join(dir, '2026-03-14', 'abc.123@campaign-tray.local.eml');
     expect(fs.readFileSync(file).equals(m.raw)).toBe(true);
     expect(receipt.response).toContain('2026-03-14');
-    const { rows, total } = store.outbox.list({ offset: 0, limit: 10 });
+    const { rows, total } = store.outbox.list({ limit: 10 });
     expect(total).toBe(1);
     expect(rows[0]).toMatchObject({
       campaignId: 7,
@@ -63,14 +63,14 @@ describe('local test outbox', () => {
     const bodies = files.map((f) => fs.readFileSync(path.join(dir, '2026-03-14', f)).toString());
     expect(bodies.some((b) => b.includes('Subject: one'))).toBe(true);
     expect(bodies.some((b) => b.includes('Subject: two'))).toBe(true);
-    expect(store.outbox.list({ offset: 0, limit: 10 }).rows.filter((r) => r.to === 'a@example.org')).toHaveLength(2);
+    expect(store.outbox.list({ limit: 10 }).rows.filter((r) => r.to === 'a@example.org')).toHaveLength(2);
   });
 
   it('many concurrent sends all land, each in its own file', async () => {
     const { dir, store, t } = setup();
     await Promise.all(Array.from({ length: 50 }, (_, i) => t.send(message(`<m${i}@x>`, `r${i}@example.org`))));
     expect(fs.readdirSync(path.join(dir, '2026-03-14'))).toHaveLength(50);
-    expect(store.outbox.list({ offset: 0, limit: 100 }).total).toBe(50);
+    expect(store.outbox.list({ limit: 100 }).total).toBe(50);
   });
 
   const names: [string, string][] = [
@@ -109,6 +109,6 @@ describe('local test outbox', () => {
       expect(f.source).toBe('config');
       if (f.source === 'config') expect(f.message).toMatch(/outbox folder .* cannot be written/);
     }
-    expect(store.outbox.list({ offset: 0, limit: 10 }).total).toBe(0);
+    expect(store.outbox.list({ limit: 10 }).total).toBe(0);
   });
 });

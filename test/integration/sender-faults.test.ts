@@ -114,7 +114,7 @@ describe('send path with injected SMTP faults', () => {
     expect(limited[0]).toMatchObject({ accountId: pool[0], label: 'Account A', cause: 'throttle' });
     expect(deliveries(a).size).toBe(0);
     expect(deliveries(b).size, JSON.stringify(b.received.map((r) => r.to))).toBe(10);
-    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 100 }).rows;
+    const rows = h.engine.store.recipients.list(c.id, { limit: 100 }).rows;
     expect(rows.every((r) => r.state === 'sent' && r.attempts === 1 && r.accountId === pool[1])).toBe(true);
     const accountA = h.engine.store.accounts.get(pool[0]!)!;
     expect(accountA.cooldownUntil).toBeGreaterThan(0);
@@ -135,9 +135,7 @@ describe('send path with injected SMTP faults', () => {
     await h.settle();
     for (let i = 1; i < cooldowns.length; i++) expect(cooldowns[i]!).toBeGreaterThan(cooldowns[i - 1]!);
     expect(h.engine.store.recipients.counts(c.id)).toMatchObject({ queued: 3, sent: 0, failed: 0 });
-    expect(h.engine.store.recipients.list(c.id, { offset: 0, limit: 10 }).rows.every((r) => r.attempts === 0)).toBe(
-      true,
-    );
+    expect(h.engine.store.recipients.list(c.id, { limit: 10 }).rows.every((r) => r.attempts === 0)).toBe(true);
   });
 
   it('quota spent (550 5.4.5): the account rests, the other account sends the rest', async () => {
@@ -200,7 +198,7 @@ describe('send path with injected SMTP faults', () => {
     await runUntil(h, () => h.engine.store.recipients.counts(c.id).queued === 0, 30 * MIN);
     const counts = h.engine.store.recipients.counts(c.id);
     expect(counts).toMatchObject({ sent: 5, failed: 1 });
-    const failed = h.engine.store.recipients.list(c.id, { state: 'failed', offset: 0, limit: 5 }).rows[0]!;
+    const failed = h.engine.store.recipients.list(c.id, { state: 'failed', limit: 5 }).rows[0]!;
     expect(failed).toMatchObject({ address: 'user3@example.test', errorClass: 'recipient', attempts: 1 });
     expect(h.engine.store.suppressions.has('user3@example.test')).toBe(true);
     const p = await h.call('campaigns.progress', { id: c.id });
@@ -218,7 +216,7 @@ describe('send path with injected SMTP faults', () => {
     expect(paused.status).toBe('paused');
     expect(paused.pausedReason).toMatch(/unknown outcome/);
     // The user decides to resend: each is delivered exactly once, with its original Message-ID.
-    const ids = h.engine.store.recipients.list(c.id, { offset: 0, limit: 10 }).rows.map((r) => r.messageId);
+    const ids = h.engine.store.recipients.list(c.id, { limit: 10 }).rows.map((r) => r.messageId);
     expect(await h.call('campaigns.resendUncertain', { id: c.id })).toEqual({ count: 5 });
     await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 5, 60 * MIN);
     const got = deliveries(a);
@@ -233,7 +231,7 @@ describe('send path with injected SMTP faults', () => {
     await runUntil(h, () => h.engine.store.campaigns.get(c.id)!.status === 'paused', 30 * MIN);
     expect(await h.call('campaigns.markUncertainSent', { id: c.id })).toEqual({ count: 2 });
     await runUntil(h, () => h.engine.store.campaigns.get(c.id)!.status === 'done', 10 * MIN);
-    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 5 }).rows;
+    const rows = h.engine.store.recipients.list(c.id, { limit: 5 }).rows;
     expect(rows.every((r) => r.state === 'sent' && r.sentAt === null)).toBe(true);
     const p = await h.call('campaigns.progress', { id: c.id });
     expect(p.ratePerMinute.last1).toBe(0);
@@ -267,7 +265,7 @@ describe('send path with injected SMTP faults', () => {
     const clock = h.clock as ManualClock;
     const t0 = clock.now();
     await runUntil(h, () => h.engine.store.recipients.counts(c.id).failed === 1, 6 * 60 * MIN);
-    const row = h.engine.store.recipients.list(c.id, { offset: 0, limit: 1 }).rows[0]!;
+    const row = h.engine.store.recipients.list(c.id, { limit: 1 }).rows[0]!;
     expect(row).toMatchObject({ state: 'failed', attempts: 3, errorClass: 'transient' });
     expect(row.lastError).toMatch(/gave up after 3 attempts/);
     // Two backoff waits of at least half the growing delay each (equal jitter): 30 s + 60 s.
@@ -296,7 +294,7 @@ describe('send path with injected SMTP faults', () => {
     expect(counts.failed).toBeGreaterThanOrEqual(10);
     expect(counts.failed).toBeLessThanOrEqual(11); // at most the one in flight finishes after the pause
     expect(counts.failed + counts.queued).toBe(25);
-    const failed = h.engine.store.recipients.list(c.id, { state: 'failed', offset: 0, limit: 1 }).rows[0]!;
+    const failed = h.engine.store.recipients.list(c.id, { state: 'failed', limit: 1 }).rows[0]!;
     expect(failed.errorClass).toBe('message');
   });
 
@@ -325,7 +323,7 @@ describe('send path with injected SMTP faults', () => {
     while (h.engine.store.recipients.counts(c.id).sending === 0) await new Promise((r) => setTimeout(r, 1));
     await h.call('accounts.update', { id: pool[0]!, label: 'Renamed while sending' });
     await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 3, 10 * MIN);
-    const rows = h.engine.store.recipients.list(c.id, { offset: 0, limit: 10 }).rows;
+    const rows = h.engine.store.recipients.list(c.id, { limit: 10 }).rows;
     expect(rows.every((r) => r.state === 'sent' && r.attempts === 1)).toBe(true);
     const got = deliveries(a);
     expect(got.size).toBe(3);

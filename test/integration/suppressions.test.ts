@@ -26,7 +26,7 @@ afterEach(async () => {
   ctx.store.close();
 });
 
-const listAll = () => ctx.store.suppressions.list({ offset: 0, limit: 500 });
+const listAll = () => ctx.store.suppressions.list({ limit: 500 });
 const keys = () =>
   listAll()
     .rows.map((s) => s.address.toLowerCase())
@@ -90,7 +90,7 @@ describe('suppressions.add and remove', () => {
     expect(ctx.store.recipients.counts(a)).toMatchObject({ queued: 1, skipped: 1 });
     expect(ctx.store.recipients.counts(b)).toMatchObject({ queued: 0, skipped: 1 });
     expect(ctx.store.recipients.counts(sent)).toMatchObject({ sent: 1, skipped: 0 });
-    const skipped = ctx.store.recipients.list(a, { state: 'skipped', offset: 0, limit: 10 }).rows[0]!;
+    const skipped = ctx.store.recipients.list(a, { state: 'skipped', limit: 10 }).rows[0]!;
     expect(skipped.lastError).toMatch(/suppression list/);
   });
 
@@ -108,15 +108,59 @@ describe('suppressions.add and remove', () => {
     await api['suppressions.add']({ addresses: ['ann@example.com', 'bob@example.com'], reason: 'manual' });
     expect(api['suppressions.remove']({ addresses: ['ANN@example.com', 'nobody@example.com'] })).toEqual({
       removed: 1,
+      entries: [expect.objectContaining({ address: 'ann@example.com', reason: 'manual' })],
     });
     expect(keys()).toEqual(['bob@example.com']);
   });
 
+  it('undoes a removal: the entries come back as they were and skip their queued recipients again', async () => {
+    const c = campaignWith(['Ann@example.com']);
+    ctx.store.suppressions.add(
+      [{ address: 'Ann@example.com', key: 'ann@example.com' }],
+      'bounced',
+      'campaign 7',
+      1_234,
+    );
+    const { entries } = await api['suppressions.remove']({ addresses: ['ann@example.com'] });
+    expect(keys()).toEqual([]);
+    expect(await api['suppressions.restore']({ entries })).toEqual({ restored: 1 });
+    expect(listAll().rows).toEqual([
+      { address: 'Ann@example.com', reason: 'bounced', source: 'campaign 7', createdAt: 1_234 },
+    ]);
+    expect(ctx.store.recipients.list(c, { limit: 10 }).rows[0]).toMatchObject({
+      state: 'skipped',
+      skipReason: 'suppressed',
+    });
+    // A second undo of the same entries changes nothing.
+    expect(await api['suppressions.restore']({ entries })).toEqual({ restored: 0 });
+  });
+
   it('lists with search and paging', async () => {
     await api['suppressions.add']({ addresses: ['ann@a.com', 'bob@b.com', 'anna@c.com'], reason: 'manual' });
-    const found = await api['suppressions.list']({ search: 'ann', offset: 0, limit: 1 });
+    const found = await api['suppressions.list']({ search: 'ann', limit: 1 });
     expect(found.total).toBe(2);
     expect(found.rows).toHaveLength(1);
+    const rest = await api['suppressions.list']({ search: 'ann', limit: 1, after: found.next! });
+    expect([...found.rows, ...rest.rows].map((r) => r.address).sort()).toEqual(['ann@a.com', 'anna@c.com']);
+    expect(rest.next).toBeNull();
+  });
+
+  it('pages newest first by keyset through entries added in the same millisecond', () => {
+    const items = Array.from({ length: 25 }, (_, i) => ({ address: `p${i}@x.test`, key: `p${i}@x.test` }));
+    ctx.store.suppressions.add(items.slice(0, 10), 'manual', 'old', 1_000);
+    ctx.store.suppressions.add(items.slice(10), 'manual', 'new', 2_000);
+    const seen: string[] = [];
+    let after: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = ctx.store.suppressions.list({ limit: 7, ...(after ? { after } : {}) });
+      expect(page.total).toBe(25);
+      seen.push(...page.rows.map((r) => r.address));
+      if (page.next === null) break;
+      after = page.next;
+    }
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    expect(seen.slice(0, 15).every((a) => Number(a.slice(1, -7)) >= 10)).toBe(true);
   });
 });
 
@@ -213,8 +257,8 @@ describe('suppressions.export', () => {
 describe('recipients handlers', () => {
   it('lists a campaign and refuses an unknown one', async () => {
     const c = campaignWith(['a@x.com', 'b@x.com']);
-    expect((await api['recipients.list']({ campaignId: c, offset: 0, limit: 1 })).total).toBe(2);
-    expect(() => api['recipients.list']({ campaignId: 999, offset: 0, limit: 1 })).toThrow(/campaign was not found/);
+    expect((await api['recipients.list']({ campaignId: c, limit: 1 })).total).toBe(2);
+    expect(() => api['recipients.list']({ campaignId: 999, limit: 1 })).toThrow(/campaign was not found/);
   });
 
   it('runs preview, commit and rejected export through the handlers', async () => {

@@ -63,6 +63,8 @@ describe('the invalidation table', () => {
       waiting: null,
       accounts: [],
       failures: [],
+      failureGroups: 0,
+      skipped: { suppressed: 0, cancelled: 0 },
       at: 1,
     };
     const effects = effectsOfEvent('campaign.progress', p);

@@ -17,6 +17,8 @@ const progress = (campaignId: number, sent: number): CampaignProgress => ({
   waiting: null,
   accounts: [],
   failures: [],
+  failureGroups: 0,
+  skipped: { suppressed: 0, cancelled: 0 },
   at: 0,
 });
 

@@ -26,6 +26,7 @@ function seeded(file = path.join(tmpDir(), DB_FILE), list = migrations) {
       pool: [account.id],
       rotation: 'most_headroom',
       replyTo: null,
+      fromName: null,
       scheduleAt: null,
       window: null,
       retry: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 10_000 },
@@ -47,8 +48,19 @@ function seeded(file = path.join(tmpDir(), DB_FILE), list = migrations) {
 
 describe('feedback migration', () => {
   it('upgrades a database with sent mail: rows keep their state and gain no feedback', () => {
-    const { store, file } = seeded(undefined, migrations.slice(0, FEEDBACK_MIGRATION));
-    store.close();
+    // Rows as the schema before it held them (the store of today speaks the latest schema only).
+    const file = path.join(tmpDir(), DB_FILE);
+    const old = openDatabase(file, migrations.slice(0, FEEDBACK_MIGRATION));
+    old.exec(`
+      INSERT INTO accounts (id, kind, label, from_name, from_address, limits, created_at)
+        VALUES (1, 'outbox', 'Outbox', 'T', 't@example.com', '{}', 0);
+      INSERT INTO campaigns (id, name, template, status, position, retry, unsubscribe, created_at, updated_at)
+        VALUES (1, 'Spring', '{}', 'done', 1, '{}', '{}', 0, 0);
+      INSERT INTO recipients (campaign_id, address, address_key, state, message_id, created_at, updated_at) VALUES
+        (1, 'a@x.test', 'a@x.test', 'sent', '<m-1@x.test>', 0, 0),
+        (1, 'b@x.test', 'b@x.test', 'sent', '<m-2@x.test>', 0, 0);
+    `);
+    old.close();
     const db = openDatabase(file);
     expect(schemaVersion(db)).toBe(migrations.length);
     expect(db.prepare('SELECT state, feedback, soft_bounces FROM recipients ORDER BY id').all()).toEqual([

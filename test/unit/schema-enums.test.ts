@@ -11,12 +11,15 @@ import {
   ACCOUNT_STATUSES,
   ACTIVITY_LEVELS,
   CAMPAIGN_STATUSES,
+  COOLDOWN_CAUSES,
   FAILURE_CLASSES,
   FEEDBACK_READER_STATUSES,
   FEEDBACK_SIGNALS,
   RECIPIENT_STATES,
   ROTATION_POLICIES,
+  SKIP_REASONS,
   SUPPRESSION_REASONS,
+  UNCERTAIN_CAUSES,
 } from '../../shared/domain';
 import { tmpDir } from '../helpers/tmp';
 
@@ -24,10 +27,13 @@ import { tmpDir } from '../helpers/tmp';
 const DOMAIN: Record<string, readonly string[]> = {
   'accounts.kind': ACCOUNT_KINDS,
   'accounts.status': ACCOUNT_STATUSES,
+  'accounts.cooldown_cause': COOLDOWN_CAUSES,
   'campaigns.rotation': ROTATION_POLICIES,
   'campaigns.status': CAMPAIGN_STATUSES,
   'recipients.state': RECIPIENT_STATES,
   'recipients.error_class': FAILURE_CLASSES,
+  'recipients.skip_reason': SKIP_REASONS,
+  'recipients.uncertain_cause': UNCERTAIN_CAUSES,
   'suppressions.reason': SUPPRESSION_REASONS,
   'activity.level': ACTIVITY_LEVELS,
   'feedback.kind': FEEDBACK_SIGNALS,

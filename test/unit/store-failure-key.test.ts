@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureKey } from '../../main/engine/policy/failure-key';
+import { failureKey } from '../../main/engine/store/failure-key';
 
 describe('failureKey', () => {
   it.each<[string, string, string]>([

@@ -7,6 +7,7 @@ import { createStore } from '../../main/engine/store';
 import { DB_FILE, type Db, openDatabase, schemaVersion } from '../../main/engine/store/db';
 import { assertMonotonic, migrations } from '../../main/engine/store/migrations';
 import { recordOutcome } from '../helpers/outcomes';
+import { openSql } from '../helpers/sql';
 import { tmpDir } from '../helpers/tmp';
 
 const limits = { perMinute: 10, perHour: 100, perDay: 1000, reserve: 0, minGapMs: 0, maxGapMs: 0, maxConcurrent: 1 };
@@ -38,6 +39,7 @@ function seed(store: ReturnType<typeof freshStore>) {
       retry: { maxAttempts: 3, baseDelayMs: 1000, maxDelayMs: 10_000 },
       unsubscribe: { mailto: null, urlTemplate: null },
       attachments: [],
+      fromName: null,
     },
     now,
   );
@@ -162,7 +164,7 @@ describe('recipient state', () => {
       now,
     );
     expect(r).toEqual({ added: 2, duplicates: 1 });
-    expect(store.recipients.list(campaign.id, { offset: 0, limit: 10 }).rows.map((x) => x.address)).toEqual([
+    expect(store.recipients.list(campaign.id, { limit: 10 }).rows.map((x) => x.address)).toEqual([
       'Ann@Example.com',
       'bob@example.com',
     ]);
@@ -259,8 +261,8 @@ describe('hot-path queries use their indexes', () => {
     ['suppression lookup', "SELECT 1 FROM suppressions WHERE address_key = 'a'", /USING PRIMARY KEY/],
     [
       'failures grouped by reason',
-      "SELECT error_class, last_error, count(*) FROM recipients WHERE campaign_id = 1 AND state = 'failed' GROUP BY error_class, last_error",
-      /USING COVERING INDEX recipients_failures/,
+      "SELECT error_class, error_key, min(last_error), count(*) FROM recipients WHERE campaign_id = 1 AND state = 'failed' GROUP BY error_class, error_key",
+      /USING COVERING INDEX recipients_failure_keys/,
     ],
   ])('%s', (_name, sql, expected) => {
     const { db, store } = fresh();
@@ -272,22 +274,71 @@ describe('hot-path queries use their indexes', () => {
 });
 
 describe('upgrading an existing database', () => {
-  it('brings a version-1 file with data to the latest version, keeping every row', () => {
+  it('brings a version-1 file with data to the latest version, keeping every row and filling in what is new', () => {
     const file = path.join(tmpDir(), DB_FILE);
     const v1 = openDatabase(file, migrations.slice(0, 1));
-    const store = createStore(v1);
-    const { campaign, now } = seed(store);
-    store.recipients.insertMany(
-      campaign.id,
-      [{ address: 'a@x.test', addressKey: 'a@x.test', fields: { n: '1' } }],
-      now,
-    );
+    // Rows as version 1 wrote them (the store of today speaks the latest schema only).
+    v1.exec(`
+      INSERT INTO accounts (id, kind, label, from_name, from_address, limits, cooldown_until, cooldown_strikes, created_at)
+        VALUES (1, 'smtp', 'Throttled', 'T', 't@x.test', '{}', 5000, 2, 0),
+               (2, 'smtp', 'Spent', 'S', 's@x.test', '{}', 5000, 0, 0);
+      INSERT INTO campaigns (id, name, template, status, position, retry, unsubscribe, created_at, updated_at)
+        VALUES (1, 'live', '{}', 'paused', 1, '{}', '{}', 0, 0), (2, 'gone', '{}', 'cancelled', 2, '{}', '{}', 0, 0);
+      INSERT INTO recipients (campaign_id, address, address_key, state, last_error, created_at, updated_at) VALUES
+        (1, 'a@x.test', 'a@x.test', 'queued', NULL, 0, 0),
+        (1, 'sup@x.test', 'sup@x.test', 'skipped', 'Address is on the suppression list', 0, 0),
+        (1, 'imp@x.test', 'imp@x.test', 'skipped', NULL, 0, 0),
+        (2, 'c@x.test', 'c@x.test', 'skipped', NULL, 0, 0),
+        (2, 'sup@x.test', 'sup@x.test', 'skipped', 'Address is on the suppression list', 0, 0),
+        (1, 'u1@x.test', 'u1@x.test', 'uncertain', 'The app stopped while this message was being sent; it may or may not have been delivered.', 0, 0),
+        (1, 'u2@x.test', 'u2@x.test', 'uncertain', 'Connection broke', 0, 0),
+        (1, 'f1@x.test', 'f1@x.test', 'failed', 'Rejected (550 5.1.1 <f1@x.test>: User unknown)', 0, 0),
+        (1, 'f2@x.test', 'f2@x.test', 'failed', 'Rejected (550 5.1.1 <f2@x.test>: User unknown)', 0, 0);
+    `);
+    v1.close();
+    const store = createStore(openDatabase(file));
+    const sql = openSql(file);
+    expect(schemaVersion(sql)).toBe(migrations.length);
+    const rows = sql
+      .prepare('SELECT address, campaign_id AS c, skip_reason, uncertain_cause, error_key FROM recipients ORDER BY id')
+      .all();
+    expect(rows).toEqual([
+      { address: 'a@x.test', c: 1, skip_reason: null, uncertain_cause: null, error_key: null },
+      { address: 'sup@x.test', c: 1, skip_reason: 'suppressed', uncertain_cause: null, error_key: null },
+      { address: 'imp@x.test', c: 1, skip_reason: 'suppressed', uncertain_cause: null, error_key: null },
+      { address: 'c@x.test', c: 2, skip_reason: 'cancelled', uncertain_cause: null, error_key: null },
+      { address: 'sup@x.test', c: 2, skip_reason: 'suppressed', uncertain_cause: null, error_key: null },
+      { address: 'u1@x.test', c: 1, skip_reason: null, uncertain_cause: 'stopped', error_key: null },
+      { address: 'u2@x.test', c: 1, skip_reason: null, uncertain_cause: 'interrupted', error_key: null },
+      // Keyed when the store opens, so old failures group with new ones.
+      {
+        address: 'f1@x.test',
+        c: 1,
+        skip_reason: null,
+        uncertain_cause: null,
+        error_key: 'Rejected (550 5.1.1 <address>: User unknown)',
+      },
+      {
+        address: 'f2@x.test',
+        c: 1,
+        skip_reason: null,
+        uncertain_cause: null,
+        error_key: 'Rejected (550 5.1.1 <address>: User unknown)',
+      },
+    ]);
+    expect(store.recipients.failureGroups(1, { offset: 0, limit: 10 })).toMatchObject({
+      total: 1,
+      rows: [{ count: 2 }],
+    });
+    expect(store.accounts.withRemoved(1)).toMatchObject({ cooldownCause: 'throttle', removedAt: null });
+    expect(store.accounts.withRemoved(2)).toMatchObject({ cooldownCause: 'quota' });
+    expect(store.campaigns.get(1)!.fromName).toBeNull();
+    const check = (statement: string) => () => sql.exec(statement);
+    expect(check("UPDATE recipients SET skip_reason = 'bored' WHERE id = 1")).toThrow(/CHECK constraint/);
+    expect(check("UPDATE recipients SET uncertain_cause = 'maybe' WHERE id = 1")).toThrow(/CHECK constraint/);
+    expect(check("UPDATE accounts SET cooldown_cause = 'sleepy' WHERE id = 1")).toThrow(/CHECK constraint/);
+    sql.close();
     store.close();
-    const db = openDatabase(file);
-    expect(schemaVersion(db)).toBe(migrations.length);
-    expect(db.prepare('SELECT address FROM recipients').all()).toEqual([{ address: 'a@x.test' }]);
-    expect(db.prepare("SELECT name FROM sqlite_schema WHERE name = 'recipients_failures'").get()).toBeTruthy();
-    db.close();
   });
 });
 
@@ -308,9 +359,8 @@ describe('search', () => {
       0,
     );
     const recipients = (search: string) =>
-      store.recipients.list(campaign.id, { search, offset: 0, limit: 10 }).rows.map((r) => r.address);
-    const suppressed = (search: string) =>
-      store.suppressions.list({ search, offset: 0, limit: 10 }).rows.map((s) => s.address);
+      store.recipients.list(campaign.id, { search, limit: 10 }).rows.map((r) => r.address);
+    const suppressed = (search: string) => store.suppressions.list({ search, limit: 10 }).rows.map((s) => s.address);
     expect(recipients('A_B')).toEqual(['a_b@x.test']);
     expect(recipients('0%')).toEqual(['100%@x.test']);
     expect(suppressed('a_b')).toEqual(['a_b@x.test']);

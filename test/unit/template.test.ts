@@ -501,7 +501,7 @@ describe('templates handlers', () => {
       ],
       clock.now(),
     );
-    const bob = store.recipients.list(c.id, { search: 'bob', offset: 0, limit: 10 }).rows[0]!;
+    const bob = store.recipients.list(c.id, { search: 'bob', limit: 10 }).rows[0]!;
 
     const first = await h['templates.preview']({ campaignId: c.id });
     expect(first.address).toBe('first@x.example');

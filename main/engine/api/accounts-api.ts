@@ -9,6 +9,7 @@ import { registerSecret } from '../log';
 import { accountSecretKey } from '../secrets/secret-store';
 import { accountUsage } from '../sender/progress';
 import type { Sender } from '../sender/sender';
+import { readSettings } from '../settings';
 import { defaultLimits, findPreset, isConsumerGmail, providerCeiling, SMTP_PRESETS } from '../transports/presets';
 import { createSmtpTransport } from '../transports/smtp';
 import { describeFailure, type Transport, TransportError } from '../transports/transport';
@@ -20,6 +21,7 @@ type AccountHandlerNames =
   | 'accounts.addSmtp'
   | 'accounts.update'
   | 'accounts.remove'
+  | 'accounts.removePreview'
   | 'accounts.verify'
   | 'accounts.setPaused';
 
@@ -34,7 +36,8 @@ type LimitsPatch = NonNullable<ParsedInput<'accounts.addSmtp'>['limits']>;
 const defined = <T extends object>(o: T): Partial<T> =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 
-function mergeLimits(
+/** Applies a patch to limits and checks them: provider ceilings, gaps in order, a usable reserve. */
+export function mergeLimits(
   base: Limits,
   patch: LimitsPatch | undefined,
   account: Parameters<typeof providerCeiling>[0],
@@ -143,6 +146,7 @@ export function accountHandlers(
     ctx.wake();
   };
   const where = (s: SmtpSettings) => `The server ${s.host}:${s.port}`;
+  const sendingWith = (id: number) => store.campaigns.listSending().filter((c) => c.pool.includes(id));
 
   async function verifyWith(t: Transport, label: string): Promise<void> {
     try {
@@ -155,7 +159,7 @@ export function accountHandlers(
   }
 
   return {
-    'accounts.list': () => store.accounts.list(),
+    'accounts.list': ({ includeRemoved }) => store.accounts.list({ includeRemoved }),
 
     'accounts.presets': () => SMTP_PRESETS.map((p) => ({ ...p, limits: { ...p.limits } })),
 
@@ -168,7 +172,12 @@ export function accountHandlers(
         );
       }
       const workspace = input.preset === 'gmail' && !isConsumerGmail(input.fromAddress);
-      const limits = mergeLimits(defaultLimits('smtp', { preset: input.preset, workspace }), input.limits, {
+      // A provider's preset knows its limits; a custom server starts from the user's defaults.
+      const base =
+        input.preset === 'custom'
+          ? readSettings(store).defaultLimits
+          : defaultLimits('smtp', { preset: input.preset, workspace });
+      const limits = mergeLimits(base, input.limits, {
         kind: 'smtp',
         fromAddress: input.fromAddress,
         preset: input.preset,
@@ -268,7 +277,7 @@ export function accountHandlers(
           'The local test outbox cannot be removed. Pause it if you do not want to use it.',
         );
       }
-      const busy = store.campaigns.listSending().filter((c) => c.pool.includes(id));
+      const busy = sendingWith(id);
       if (busy.length > 0) {
         const names = busy.map((c) => `“${c.name}”`).join(', ');
         throw new AppError(
@@ -287,10 +296,48 @@ export function accountHandlers(
           `The password of ${a.label} could not be removed from the keychain. Remove it there by hand.`,
         );
       }
-      ctx.activity('info', `Removed the account ${a.label}.`);
+      ctx.activity('info', `Removed the account ${a.label} (${a.fromAddress}).`, { accountId: id });
       await changed(id);
       ctx.hub.emit('campaigns.changed', { campaignId: null });
       return { removed: true as const };
+    },
+
+    'accounts.removePreview': ({ id }) => {
+      const a = get(id);
+      if (a.kind === 'outbox') {
+        throw new AppError(
+          'conflict',
+          'The local test outbox cannot be removed. Pause it if you do not want to use it.',
+        );
+      }
+      const blockedBy = sendingWith(id).map((c) => ({ id: c.id, name: c.name }));
+      const leavesPools = store.campaigns
+        .list()
+        .filter((c) => c.status !== 'sending' && c.pool.includes(id))
+        .map((c) => ({ id: c.id, name: c.name }));
+      // An SMTP relay without a login has nothing in the keychain; Gmail always has its sign-in.
+      const keychainEntry = a.kind === 'gmail' || (a.kind === 'smtp' && a.smtp.username !== null);
+      const sentMessages = store.recipients.countSentBy(id);
+      const deletes = [
+        ...(keychainEntry
+          ? [
+              a.kind === 'gmail'
+                ? 'Its Google sign-in, from the system keychain.'
+                : 'Its password, from the system keychain.',
+            ]
+          : []),
+        `The account ${a.label} (${a.fromAddress}): it can no longer be chosen or send.`,
+        ...(leavesPools.length > 0
+          ? [`Its place in the sender pool of ${leavesPools.map((c) => `“${c.name}”`).join(', ')}.`]
+          : []),
+      ];
+      const keeps = [
+        sentMessages > 0
+          ? `The ${sentMessages} message(s) it sent: results, exports and the activity log keep its name.`
+          : 'The activity log, which keeps its name.',
+        'Every campaign and recipient; nothing queued or sent is changed.',
+      ];
+      return { accountId: a.id, label: a.label, blockedBy, leavesPools, keychainEntry, sentMessages, deletes, keeps };
     },
 
     'accounts.verify': async ({ id }) => {

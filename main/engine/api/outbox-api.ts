@@ -10,8 +10,7 @@ import type { Handlers } from './handlers';
 export function outboxHandlers(ctx: EngineContext): Pick<Handlers, 'outbox.list' | 'outbox.read'> {
   const { store } = ctx;
   return {
-    'outbox.list': ({ campaignId, offset, limit }) =>
-      store.outbox.list(campaignId === undefined ? { offset, limit } : { campaignId, offset, limit }),
+    'outbox.list': ({ campaignId, search, after, limit }) => store.outbox.list({ campaignId, search, after, limit }),
     'outbox.read': async ({ id }) => {
       const item = store.outbox.get(id);
       if (!item) throw notFound('The message');

@@ -13,13 +13,13 @@ type RecipientHandlerNames =
 export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick<Handlers, RecipientHandlerNames> {
   const { store } = ctx;
   return {
-    'recipients.list': ({ campaignId, state, search, offset, limit }) => {
+    'recipients.list': ({ campaignId, state, search, failure, after, limit }) => {
       if (!store.campaigns.get(campaignId)) throw notFound('The campaign');
-      return store.recipients.list(campaignId, { state, search, offset, limit });
+      return store.recipients.list(campaignId, { state, search, failure, after, limit });
     },
     'recipients.importPreview': ({ campaignId, source }) => importer.preview(campaignId, allowedSource(ctx, source)),
-    'recipients.importCommit': ({ importId, emailColumn, fieldColumns }) =>
-      importer.commit(importId, emailColumn, fieldColumns),
+    'recipients.importCommit': ({ importId, emailColumn, fieldColumns, renames }) =>
+      importer.commit(importId, emailColumn, fieldColumns, renames),
     'recipients.exportRejected': ({ importId }) => importer.rejectedCsv(importId),
   };
 }

@@ -19,6 +19,7 @@ type SuppressionHandlerNames =
   | 'suppressions.list'
   | 'suppressions.add'
   | 'suppressions.remove'
+  | 'suppressions.restore'
   | 'suppressions.import'
   | 'suppressions.export';
 
@@ -28,7 +29,7 @@ const SAMPLE_ROWS = 20;
 export function suppressionsHandlers(ctx: EngineContext): Pick<Handlers, SuppressionHandlerNames> {
   const { store } = ctx;
   return {
-    'suppressions.list': ({ search, offset, limit }) => store.suppressions.list({ search, offset, limit }),
+    'suppressions.list': ({ search, after, limit }) => store.suppressions.list({ search, after, limit }),
     'suppressions.add': async ({ addresses, reason }) => {
       const items = addresses.map((a) => {
         const p = parseAddress(a);
@@ -54,7 +55,24 @@ export function suppressionsHandlers(ctx: EngineContext): Pick<Handlers, Suppres
         const p = parseAddress(a);
         return p.ok ? p.key : addressKey(a.trim());
       });
-      return { removed: store.suppressions.remove(keys) };
+      const entries = store.suppressions.removeReturning(keys);
+      if (entries.length > 0) ctx.activity('info', `Removed ${entries.length} address(es) from the suppression list.`);
+      return { removed: entries.length, entries };
+    },
+    'suppressions.restore': async ({ entries }) => {
+      // Undo puts entries back as they were (reason, source, time), then skips what they cover again.
+      const items = entries.map((e) => {
+        const p = parseAddress(e.address);
+        return { ...e, address: p.ok ? p.address : e.address.trim(), key: p.ok ? p.key : addressKey(e.address.trim()) };
+      });
+      let restored = 0;
+      for (let i = 0; i < items.length; i += CHUNK) {
+        restored += store.suppressions.restore(items.slice(i, i + CHUNK));
+        await yieldToEventLoop();
+      }
+      await skipSuppressedEverywhere(ctx);
+      if (restored > 0) ctx.activity('info', `Put ${restored} address(es) back on the suppression list.`);
+      return { restored };
     },
     'suppressions.import': ({ source, reason }) => importSuppressions(ctx, allowedSource(ctx, source), reason),
     'suppressions.export': async () => {

@@ -32,10 +32,11 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
   const sender = (c: Campaign): { name: string; address: string } => {
     for (const id of c.pool) {
       const a = store.accounts.get(id);
-      if (a) return { name: a.fromName, address: a.fromAddress };
+      if (a) return { name: c.fromName ?? a.fromName, address: a.fromAddress };
     }
     const outbox = store.accounts.list().find((a) => a.kind === 'outbox');
-    return outbox ? { name: outbox.fromName, address: outbox.fromAddress } : PREVIEW_SENDER;
+    const fallback = outbox ? { name: outbox.fromName, address: outbox.fromAddress } : PREVIEW_SENDER;
+    return { ...fallback, name: c.fromName ?? fallback.name };
   };
 
   return {

@@ -24,7 +24,7 @@ export async function campaignResultsCsv(ctx: EngineContext, campaignId: number)
     if (accountId === null) return '';
     let label = labels.get(accountId);
     if (label === undefined) {
-      label = store.accounts.get(accountId)?.label ?? `account ${accountId} (removed)`;
+      label = store.accounts.withRemoved(accountId)?.label ?? `account ${accountId}`;
       labels.set(accountId, label);
     }
     return label;

@@ -1,6 +1,6 @@
 // What an account is doing now, for its badge and the dashboard: one pure function of the account
 // row and its ledger times, so "cooling down until 14:05" is computed in one place.
-import type { AccountState, AccountStatus, Limits } from '../../../shared/domain';
+import type { AccountState, AccountStatus, CooldownCause, Limits } from '../../../shared/domain';
 import { headroom, nextSendAt } from './throttle';
 
 export interface AccountFacts {
@@ -8,7 +8,7 @@ export interface AccountFacts {
   removedAt: number | null;
   cooldownUntil: number | null;
   /** What the last cooldown was for: the provider throttled it, or its quota is spent. */
-  cooldownCause: 'throttle' | 'quota' | null;
+  cooldownCause: CooldownCause | null;
   limits: Limits;
   /** Ledger times inside the last 24 h, ascending. */
   sends: readonly number[];

@@ -107,14 +107,30 @@ export class Importer {
     }
   }
 
-  async commit(importId: string, emailColumn: number, fieldColumns?: number[]): Promise<ImportReport> {
+  async commit(
+    importId: string,
+    emailColumn: number,
+    fieldColumns?: number[],
+    renames: { column: number; label: string }[] = [],
+  ): Promise<ImportReport> {
     const p = this.take(importId);
     if (p.state === 'committing') throw new AppError('conflict', 'This file is being imported right now; wait for it.');
     if (p.state === 'committed') {
       throw new AppError('conflict', 'This file has already been imported. Drop it again to import it once more.');
     }
     this.openCampaign(p.campaignId);
-    const { columns } = p;
+    const renamed = renames.find((r) => r.column >= p.columns.length);
+    if (renamed) {
+      throw new AppError(
+        'invalid_input',
+        `Column ${renamed.column + 1} does not exist; the file has ${p.columns.length} columns.`,
+      );
+    }
+    // A renamed column's merge field key follows its new name.
+    const columns =
+      renames.length === 0
+        ? p.columns
+        : mergeFields(p.columns.map((c, i) => renames.findLast((r) => r.column === i)?.label ?? c.label));
     if (emailColumn >= columns.length) {
       throw new AppError(
         'invalid_input',
@@ -137,7 +153,7 @@ export class Importer {
     const staging = path.join(this.tmpDir, `${importId}.staging`);
     const rejectedFile = path.join(this.tmpDir, `${importId}.rejected.csv`);
     try {
-      const read = await this.stage(p, emailColumn, kept, staging, rejectedFile);
+      const read = await this.stage({ ...p, columns }, emailColumn, kept, staging, rejectedFile);
       if (read.valid === 0) {
         const label = columns[emailColumn]!.label;
         throw invalid(
@@ -172,6 +188,7 @@ export class Importer {
         suppressed: written.suppressed,
         invalid: read.invalid,
         issues: read.issues,
+        duplicateRows: written.duplicateRows,
       };
       this.ctx.activity(
         'info',
@@ -295,9 +312,17 @@ export class Importer {
     let added = 0;
     let duplicates = 0;
     let suppressed = 0;
+    const duplicateRows: ImportIssue[] = [];
     const flush = (chunk: Staged[]) => {
       const rows = chunk.map(([, address, addressKey, fields]): NewRecipient => ({ address, addressKey, fields }));
-      const r = store.addRecipients(p.campaignId, rows, clock.now());
+      const r = store.addRecipients(p.campaignId, rows, clock.now(), (i) => {
+        if (duplicateRows.length >= MAX_ISSUES) return;
+        duplicateRows.push({
+          row: chunk[i]![0],
+          value: chunk[i]![1],
+          reason: 'Already in this campaign (from an earlier row or import)',
+        });
+      });
       added += r.added;
       duplicates += r.duplicates;
       suppressed += r.suppressed;
@@ -320,7 +345,7 @@ export class Importer {
       }
     }
     if (chunk.length) flush(chunk);
-    return { added, duplicates, suppressed };
+    return { added, duplicates, suppressed, duplicateRows };
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------

@@ -6,10 +6,49 @@ import { attachmentPath } from '../messages/attachments';
 import { buildMessage } from '../messages/build';
 import { personalise } from '../messages/personalise';
 import { type CompiledTemplate, compileTemplate } from '../messages/template';
-import { unsubscribeToken } from '../messages/unsubscribe';
+import { type UnsubscribeToken, unsubscribeToken } from '../messages/unsubscribe';
 import type { Claimed } from '../store/recipients';
 import { plusAddressing } from '../transports/presets';
 import type { OutgoingMessage } from '../transports/transport';
+
+/**
+ * One recipient's message from one account: rendered with the recipient's fields and address, and
+ * addressed to `to` (the recipient itself, or the user's own address for a test send).
+ */
+export function buildCampaignMessage(
+  ctx: EngineContext,
+  m: {
+    template: CompiledTemplate;
+    campaign: Campaign;
+    account: Account;
+    recipient: { id: number | null; address: string; fields: Record<string, string> };
+    to: string;
+    messageId: string;
+    /** The recipient's unsubscribe token; null leaves the mailto without one. */
+    token: UnsubscribeToken | null;
+  },
+): Promise<OutgoingMessage> {
+  const { campaign, account } = m;
+  const { unsubscribe, ...rendered } = personalise(m.template, campaign, account.fromAddress, m.recipient, m.token);
+  return buildMessage({
+    // A campaign's own sender name wins; the address is always the account's (it owns the mailbox).
+    from: { name: campaign.fromName ?? account.fromName, address: account.fromAddress },
+    to: m.to,
+    replyTo: campaign.replyTo,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    messageId: m.messageId,
+    date: new Date(ctx.clock.now()),
+    attachments: campaign.attachments.map((a) => ({
+      filename: a.filename,
+      path: attachmentPath(ctx.dataDir, campaign.id, a),
+      contentType: a.contentType,
+    })),
+    listUnsubscribe: unsubscribe,
+    meta: { campaignId: campaign.id, recipientId: m.recipient.id, subject: rendered.subject },
+  });
+}
 
 export function createPreparer(ctx: EngineContext) {
   // Compiling once per template version keeps a 100k campaign from recompiling per message.
@@ -35,29 +74,14 @@ export function createPreparer(ctx: EngineContext) {
     const token = key
       ? { value: unsubscribeToken(key, claimed.id, claimed.address.toLowerCase()), plus: plusAddressing(account) }
       : null;
-    const { unsubscribe, ...rendered } = personalise(
-      templateFor(campaign),
+    return buildCampaignMessage(ctx, {
+      template: templateFor(campaign),
       campaign,
-      account.fromAddress,
-      { address: claimed.address, fields: claimed.fields },
-      token,
-    );
-    return buildMessage({
-      from: { name: account.fromName, address: account.fromAddress },
+      account,
+      recipient: { id: claimed.id, address: claimed.address, fields: claimed.fields },
       to: claimed.address,
-      replyTo: campaign.replyTo,
-      subject: rendered.subject,
-      html: rendered.html,
-      text: rendered.text,
       messageId: claimed.messageId,
-      date: new Date(ctx.clock.now()),
-      attachments: campaign.attachments.map((a) => ({
-        filename: a.filename,
-        path: attachmentPath(ctx.dataDir, campaign.id, a),
-        contentType: a.contentType,
-      })),
-      listUnsubscribe: unsubscribe,
-      meta: { campaignId: campaign.id, recipientId: claimed.id, subject: rendered.subject },
+      token,
     });
   };
 }

@@ -1,8 +1,9 @@
 // What the dashboard shows for one campaign, computed from the ledger and the recipients table.
 // The event hub pushes it at most a few times a second however fast the sender goes.
-import type { Account, AccountUsage, CampaignProgress } from '../../../shared/domain';
+import type { Account, AccountUsage, Campaign, CampaignProgress } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { notFound } from '../errors';
+import { accountState } from '../policy/account-state';
 import { estimateFinish } from '../policy/eta';
 import { usageCounts } from '../policy/throttle';
 import { windowState } from '../policy/window';
@@ -10,7 +11,8 @@ import type { Sender } from './sender';
 
 export function accountUsage(ctx: EngineContext, sender: Sender, a: Account): AccountUsage {
   const now = ctx.clock.now();
-  const c = usageCounts(sender.usage.get(a.id, now).sends, now);
+  const { sends } = sender.usage.get(a.id, now);
+  const c = usageCounts(sends, now);
   return {
     accountId: a.id,
     label: a.label,
@@ -21,8 +23,12 @@ export function accountUsage(ctx: EngineContext, sender: Sender, a: Account): Ac
     lastHour: c.lastHour,
     last24h: c.last24h,
     limits: a.limits,
+    state: accountState({ ...a, sends }, now),
   };
 }
+
+/** How many failure groups the live progress carries; the rest are paged through campaigns.failures. */
+export const PROGRESS_FAILURE_GROUPS = 20;
 
 export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId: number): CampaignProgress {
   const { store, clock } = ctx;
@@ -34,26 +40,58 @@ export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId:
   const accounts = campaign.pool.map((id) => store.accounts.get(id)).filter((a): a is Account => a !== null);
   const remaining = counts.queued + counts.sending;
   const active = campaign.status === 'sending' || campaign.status === 'paused' || campaign.status === 'draft';
+  const eta = active ? estimateFor(ctx, sender, campaign, accounts, remaining, now) : null;
+  return {
+    campaignId,
+    status: campaign.status,
+    pausedReason: campaign.pausedReason,
+    counts,
+    total,
+    ratePerMinute: {
+      last1: store.recipients.sentSince(campaignId, now - 60_000),
+      last10: Math.round((store.recipients.sentSince(campaignId, now - 600_000) / 10) * 10) / 10,
+    },
+    eta,
+    waiting: campaign.status === 'sending' ? sender.waitingReason(campaignId) : null,
+    accounts: accounts.map((a) => accountUsage(ctx, sender, a)),
+    ...failureSummary(ctx, campaignId),
+    skipped: store.recipients.skipCounts(campaignId),
+    at: now,
+  };
+}
+
+/**
+ * When the campaign's remaining rows would be sent by these accounts, counting the work queued
+ * ahead of it on shared accounts. null when nothing is left.
+ */
+export function estimateFor(
+  ctx: EngineContext,
+  sender: Sender,
+  campaign: Campaign,
+  accounts: Account[],
+  remaining: number,
+  now: number,
+): CampaignProgress['eta'] {
+  const { store } = ctx;
   // Campaigns drain in the user's order: work queued ahead of this one on a shared account comes first.
-  const ahead = active
-    ? store.campaigns
-        .listSending()
-        .filter(
-          (o) =>
-            o.id !== campaign.id &&
-            before(o, campaign) &&
-            o.pool.some((id) => campaign.pool.includes(id)) &&
-            // One that cannot send yet (scheduled later, outside its window) does not hold this one up.
-            (o.scheduleAt === null || o.scheduleAt <= now) &&
-            (o.window === null || windowState(o.window, now).open),
-        )
-        .reduce((n, o) => {
-          const c = store.recipients.counts(o.id);
-          return n + c.queued + c.sending;
-        }, 0)
-    : 0;
+  const pool = accounts.map((a) => a.id);
+  const ahead = store.campaigns
+    .listSending()
+    .filter(
+      (o) =>
+        o.id !== campaign.id &&
+        before(o, campaign) &&
+        o.pool.some((id) => pool.includes(id)) &&
+        // One that cannot send yet (scheduled later, outside its window) does not hold this one up.
+        (o.scheduleAt === null || o.scheduleAt <= now) &&
+        (o.window === null || windowState(o.window, now).open),
+    )
+    .reduce((n, o) => {
+      const c = store.recipients.counts(o.id);
+      return n + c.queued + c.sending;
+    }, 0);
   const eta =
-    active && remaining > 0
+    remaining > 0
       ? estimateFinish({
           remaining: remaining + ahead,
           now: Math.max(now, campaign.scheduleAt ?? 0),
@@ -68,22 +106,12 @@ export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId:
           })),
         })
       : null;
-  return {
-    campaignId,
-    status: campaign.status,
-    pausedReason: campaign.pausedReason,
-    counts,
-    total,
-    ratePerMinute: {
-      last1: store.recipients.sentSince(campaignId, now - 60_000),
-      last10: Math.round((store.recipients.sentSince(campaignId, now - 600_000) / 10) * 10) / 10,
-    },
-    eta: eta ? { at: Number.isFinite(eta.at) ? eta.at : null, limitedBy: eta.limitedBy } : null,
-    waiting: campaign.status === 'sending' ? sender.waitingReason(campaignId) : null,
-    accounts: accounts.map((a) => accountUsage(ctx, sender, a)),
-    failures: store.recipients.failureGroups(campaignId),
-    at: now,
-  };
+  return eta ? { at: Number.isFinite(eta.at) ? eta.at : null, limitedBy: eta.limitedBy } : null;
+}
+
+function failureSummary(ctx: EngineContext, campaignId: number) {
+  const groups = ctx.store.recipients.failureGroups(campaignId, { offset: 0, limit: PROGRESS_FAILURE_GROUPS });
+  return { failures: groups.rows, failureGroups: groups.total };
 }
 
 const before = (a: { position: number; id: number }, b: { position: number; id: number }) =>

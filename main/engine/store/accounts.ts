@@ -1,4 +1,4 @@
-import type { Account, AccountKind, AccountStatus, Limits, SmtpSettings } from '../../../shared/domain';
+import type { Account, AccountKind, AccountStatus, CooldownCause, Limits, SmtpSettings } from '../../../shared/domain';
 import type { Db } from './db';
 import type { Versions } from './versions';
 
@@ -14,8 +14,10 @@ interface Row {
   status: AccountStatus;
   cooldown_until: number | null;
   cooldown_strikes: number;
+  cooldown_cause: CooldownCause | null;
   last_error: string | null;
   created_at: number;
+  removed_at: number | null;
 }
 
 export type NewAccount =
@@ -56,8 +58,10 @@ function toAccount(r: Row): Account {
     limits: JSON.parse(r.limits) as Limits,
     status: r.status,
     cooldownUntil: r.cooldown_until,
+    cooldownCause: r.cooldown_until === null ? null : r.cooldown_cause,
     lastError: r.last_error,
     createdAt: r.created_at,
+    removedAt: r.removed_at,
   };
   const settings = JSON.parse(r.settings);
   switch (r.kind) {
@@ -76,22 +80,32 @@ export function accountsRepo(db: Db, versions: Versions) {
     return v;
   };
   const byId = db.prepare<[number], Row>('SELECT * FROM accounts WHERE id = ?');
-  const all = db.prepare<[], Row>('SELECT * FROM accounts ORDER BY id');
+  const all = db.prepare<[], Row>('SELECT * FROM accounts WHERE removed_at IS NULL ORDER BY id');
+  const allWithRemoved = db.prepare<[], Row>('SELECT * FROM accounts ORDER BY id');
   const insert = db.prepare(
     `INSERT INTO accounts (kind, label, from_name, from_address, settings, preset, limits, created_at)
      VALUES (@kind, @label, @fromName, @fromAddress, @settings, @preset, @limits, @createdAt)`,
   );
   return {
+    /** An account in use; a removed one is not found (see `withRemoved`). */
     get(id: number): Account | null {
+      const r = byId.get(id);
+      return r && r.removed_at === null ? toAccount(r) : null;
+    },
+    /** Also a removed account: its name still labels past sends. */
+    withRemoved(id: number): Account | null {
       const r = byId.get(id);
       return r ? toAccount(r) : null;
     },
-    list(): Account[] {
-      return all.all().map(toAccount);
+    /** The accounts in use; removed ones only when asked. */
+    list(opts: { includeRemoved?: boolean } = {}): Account[] {
+      return (opts.includeRemoved ? allWithRemoved : all).all().map(toAccount);
     },
     findByAddress(kind: AccountKind, address: string): Account | null {
       const r = db
-        .prepare<[string, string], Row>('SELECT * FROM accounts WHERE kind = ? AND lower(from_address) = lower(?)')
+        .prepare<[string, string], Row>(
+          'SELECT * FROM accounts WHERE kind = ? AND lower(from_address) = lower(?) AND removed_at IS NULL',
+        )
         .get(kind, address);
       return r ? toAccount(r) : null;
     },
@@ -109,7 +123,7 @@ export function accountsRepo(db: Db, versions: Versions) {
           createdAt: now,
         }),
       );
-      return this.get(Number(info.lastInsertRowid))!;
+      return this.withRemoved(Number(info.lastInsertRowid))!;
     },
     update(id: number, p: AccountPatch): Account | null {
       const cur = byId.get(id);
@@ -136,27 +150,47 @@ export function accountsRepo(db: Db, versions: Versions) {
         id,
       );
     },
-    /** Cools the account down; strikes grow the next throttle cooldown. */
+    /**
+     * Cools the account down; strikes grow the next throttle cooldown. A strike is a throttle, no
+     * strike a spent quota: the cause of the cooldown that ends last is kept for the badge.
+     */
     coolDown(id: number, until: number, lastError: string, strike: boolean): void {
       versions.accounts++;
       db.prepare(
-        `UPDATE accounts SET cooldown_until = max(coalesce(cooldown_until, 0), ?), last_error = ?,
-           cooldown_strikes = cooldown_strikes + ? WHERE id = ?`,
-      ).run(until, lastError, strike ? 1 : 0, id);
+        `UPDATE accounts SET
+           cooldown_cause = CASE WHEN @until >= coalesce(cooldown_until, 0) THEN @cause ELSE cooldown_cause END,
+           cooldown_until = max(coalesce(cooldown_until, 0), @until), last_error = @lastError,
+           cooldown_strikes = cooldown_strikes + @strike WHERE id = @id`,
+      ).run({ id, until, lastError, strike: strike ? 1 : 0, cause: strike ? 'throttle' : 'quota' });
     },
     strikes(id: number): number {
       return byId.get(id)?.cooldown_strikes ?? 0;
     },
     clearCooldown(id: number): void {
       versions.accounts++;
-      db.prepare('UPDATE accounts SET cooldown_until = NULL, cooldown_strikes = 0 WHERE id = ?').run(id);
+      db.prepare(
+        'UPDATE accounts SET cooldown_until = NULL, cooldown_cause = NULL, cooldown_strikes = 0 WHERE id = ?',
+      ).run(id);
     },
     clearError(id: number): void {
       versions.accounts++;
       db.prepare('UPDATE accounts SET last_error = NULL WHERE id = ?').run(id);
     },
+    /** Deletes the row outright: only for an account that never existed for the user (a failed add). */
     remove(id: number): boolean {
       return changed(db.prepare('DELETE FROM accounts WHERE id = ?').run(id).changes > 0);
+    },
+    /** Retires the account: it never sends again, and its row keeps naming its past sends. */
+    retire(id: number, now: number): boolean {
+      versions.accounts++;
+      return (
+        db
+          .prepare(
+            `UPDATE accounts SET removed_at = ?, status = 'paused', cooldown_until = NULL, cooldown_cause = NULL
+             WHERE id = ? AND removed_at IS NULL`,
+          )
+          .run(now, id).changes > 0
+      );
     },
   };
 }

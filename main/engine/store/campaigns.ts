@@ -17,6 +17,7 @@ interface Row {
   pool: string;
   rotation: RotationPolicy;
   reply_to: string | null;
+  from_name: string | null;
   status: CampaignStatus;
   position: number;
   schedule_at: number | null;
@@ -38,6 +39,7 @@ function toCampaign(r: Row): Campaign {
     pool: JSON.parse(r.pool),
     rotation: r.rotation,
     replyTo: r.reply_to,
+    fromName: r.from_name,
     status: r.status,
     position: r.position,
     scheduleAt: r.schedule_at,
@@ -77,8 +79,8 @@ export function campaignsRepo(db: Db, versions: Versions) {
       const info = db
         .prepare(
           `INSERT INTO campaigns (name, template, pool, rotation, reply_to, position, schedule_at, send_window, retry,
-             unsubscribe, attachments, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             unsubscribe, attachments, created_at, updated_at, from_name)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           s.name,
@@ -94,6 +96,7 @@ export function campaignsRepo(db: Db, versions: Versions) {
           JSON.stringify(s.attachments),
           now,
           now,
+          s.fromName,
         );
       return this.get(Number(info.lastInsertRowid))!;
     },
@@ -101,7 +104,7 @@ export function campaignsRepo(db: Db, versions: Versions) {
       versions.campaigns++;
       db.prepare(
         `UPDATE campaigns SET name = ?, template = ?, pool = ?, rotation = ?, reply_to = ?, schedule_at = ?,
-           send_window = ?, retry = ?, unsubscribe = ?, attachments = ?, updated_at = ? WHERE id = ?`,
+           send_window = ?, retry = ?, unsubscribe = ?, attachments = ?, updated_at = ?, from_name = ? WHERE id = ?`,
       ).run(
         s.name,
         JSON.stringify(s.template),
@@ -114,6 +117,7 @@ export function campaignsRepo(db: Db, versions: Versions) {
         JSON.stringify(s.unsubscribe),
         JSON.stringify(s.attachments),
         now,
+        s.fromName,
         id,
       );
     },

@@ -1,6 +1,7 @@
 // The grouping key of a failure: the server's text with what differs per message masked, so 33
 // identical "550 5.1.1 <x@y>: user unknown" rejects make one group, not 33. Reply codes and RFC 3463
-// enhanced status codes (5.1.1) are kept: they are what the groups mean.
+// enhanced status codes (5.1.1) are kept: they are what the groups mean. Pure; it lives with the
+// store because the store writes the key with each failure and groups by it.
 
 const MAX_KEY = 500;
 

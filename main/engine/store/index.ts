@@ -29,6 +29,8 @@ export function createStore(db: Db) {
     feedback: feedbackRepo(db),
     settings: settingsRepo(db),
   };
+  // Failed rows from before failure keys existed group with the rest once they have one.
+  repos.recipients.backfillFailureKeys();
   return {
     /** Bumped by every write to campaigns and accounts, so readers can cache until they change. */
     versions: versions as Readonly<typeof versions>,

@@ -11,6 +11,18 @@ export function ledgerRepo(db: Db) {
     window(accountId: number, now: number): number[] {
       return since.all(accountId, now - DAY_MS).map((r) => r.at);
     },
+    /** A send outside any campaign's rows (a test send): it counts against the caps all the same. */
+    recordLoose(accountId: number, at: number): number {
+      return Number(
+        db
+          .prepare('INSERT INTO send_ledger (account_id, campaign_id, recipient_id, at) VALUES (?, NULL, NULL, ?)')
+          .run(accountId, at).lastInsertRowid,
+      );
+    },
+    /** Takes back an entry the provider never counted (refused before delivery). */
+    refund(entryId: number): void {
+      db.prepare('DELETE FROM send_ledger WHERE id = ?').run(entryId);
+    },
     /** Entries older than the longest window are dead weight. */
     prune(now: number): number {
       return db.prepare('DELETE FROM send_ledger WHERE at <= ?').run(now - 2 * DAY_MS).changes;

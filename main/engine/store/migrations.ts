@@ -188,6 +188,39 @@ CREATE TABLE feedback_readers (
 ) STRICT;
 `,
   },
+  {
+    version: 5,
+    name: 'soft-removed accounts, cooldown causes, campaign from name, skip and uncertain detail, failure keys',
+    // Removed accounts keep their row so past sends keep their name. Skipped rows say whether the
+    // address was suppressed or the campaign cancelled; uncertain rows say what is known. Failed
+    // rows group by a masked key (store/failure-key.ts), written with the failure.
+    sql: `
+ALTER TABLE accounts ADD COLUMN removed_at INTEGER;
+ALTER TABLE accounts ADD COLUMN cooldown_cause TEXT CHECK (cooldown_cause IS NULL OR cooldown_cause IN ('throttle', 'quota'));
+UPDATE accounts SET cooldown_cause = CASE WHEN cooldown_strikes > 0 THEN 'throttle' ELSE 'quota' END
+  WHERE cooldown_until IS NOT NULL;
+ALTER TABLE campaigns ADD COLUMN from_name TEXT;
+ALTER TABLE recipients ADD COLUMN skip_reason TEXT
+  CHECK (skip_reason IS NULL OR skip_reason IN ('suppressed', 'cancelled'));
+ALTER TABLE recipients ADD COLUMN uncertain_cause TEXT
+  CHECK (uncertain_cause IS NULL OR uncertain_cause IN ('stopped', 'interrupted'));
+ALTER TABLE recipients ADD COLUMN claimed_at INTEGER;
+ALTER TABLE recipients ADD COLUMN error_key TEXT;
+UPDATE recipients SET skip_reason = CASE
+    WHEN last_error IS NOT 'Address is on the suppression list'
+      AND campaign_id IN (SELECT id FROM campaigns WHERE status = 'cancelled') THEN 'cancelled'
+    ELSE 'suppressed' END
+  WHERE state = 'skipped';
+UPDATE recipients SET uncertain_cause = CASE WHEN last_error LIKE 'The app stopped%' THEN 'stopped' ELSE 'interrupted' END
+  WHERE state = 'uncertain';
+-- Failed rows group by their key now; like the index it replaces, it holds failed rows only.
+DROP INDEX recipients_failures;
+CREATE INDEX recipients_failure_keys ON recipients (campaign_id, error_class, error_key, last_error)
+  WHERE state = 'failed';
+-- The outbox copy of an uncertain row is looked up by recipient.
+CREATE INDEX outbox_recipient ON outbox (recipient_id);
+`,
+  },
 ];
 
 /** Throws if versions are not 1, 2, 3 … in order: a misnumbered file must never ship. */

@@ -1,5 +1,6 @@
 import type { OutboxItem } from '../../../shared/contract';
 import type { Db } from './db';
+import { containsPattern } from './like';
 
 interface Row {
   id: number;
@@ -36,17 +37,42 @@ export function outboxRepo(db: Db) {
       const r = db.prepare<[number], Row>('SELECT * FROM outbox WHERE id = ?').get(id);
       return r ? toItem(r) : null;
     },
-    list(opts: { campaignId?: number; offset: number; limit: number }): { rows: OutboxItem[]; total: number } {
-      const c = opts.campaignId ?? null;
+    /** Newest first, a keyset page at a time; search matches recipient, subject and Message-ID. */
+    list(opts: { campaignId?: number; search?: string; after?: number; limit: number }): {
+      rows: OutboxItem[];
+      total: number;
+      next: number | null;
+    } {
+      const params = {
+        campaignId: opts.campaignId ?? null,
+        search: opts.search ? containsPattern(opts.search.toLowerCase()) : null,
+        after: opts.after ?? null,
+        limit: opts.limit,
+      };
+      const where = `(@campaignId IS NULL OR campaign_id = @campaignId)
+        AND (@search IS NULL OR lower(recipient) LIKE @search ESCAPE '\\' OR lower(subject) LIKE @search ESCAPE '\\'
+             OR lower(message_id) LIKE @search ESCAPE '\\')`;
       const rows = db
-        .prepare<[number | null, number | null, number, number], Row>(
-          'SELECT * FROM outbox WHERE (? IS NULL OR campaign_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?',
+        .prepare<typeof params, Row>(
+          `SELECT * FROM outbox WHERE ${where} AND (@after IS NULL OR id < @after) ORDER BY id DESC LIMIT @limit + 1`,
         )
-        .all(c, c, opts.limit, opts.offset);
-      const total = (
-        db.prepare('SELECT count(*) AS n FROM outbox WHERE (? IS NULL OR campaign_id = ?)').get(c, c) as { n: number }
-      ).n;
-      return { rows: rows.map(toItem), total };
+        .all(params);
+      const more = rows.length > opts.limit;
+      if (more) rows.pop();
+      const total = (db.prepare(`SELECT count(*) AS n FROM outbox WHERE ${where}`).get(params) as { n: number }).n;
+      return { rows: rows.map(toItem), total, next: more ? rows[rows.length - 1]!.id : null };
+    },
+    /** The newest copy of a recipient's message in the outbox, if one was written. */
+    latestFor(recipientId: number): number | null {
+      return (
+        db.prepare<[number], { id: number }>('SELECT max(id) AS id FROM outbox WHERE recipient_id = ?').get(recipientId)
+          ?.id ?? null
+      );
+    },
+    hasCampaignMessage(): boolean {
+      return !!db
+        .prepare('SELECT 1 FROM outbox WHERE campaign_id IS NOT NULL AND recipient_id IS NOT NULL LIMIT 1')
+        .get();
     },
   };
 }

@@ -4,6 +4,7 @@
 import type { StatusMove } from '../policy/lifecycle';
 import type { Reaction } from '../policy/reaction';
 import type { Db } from './db';
+import { failureKey } from './failure-key';
 import type { Versions } from './versions';
 
 /** The attempt a reaction belongs to, as the claim recorded it. */
@@ -35,16 +36,19 @@ export function outcomesRepo(db: Db, versions: Versions) {
   );
   const failed = db.prepare(
     `UPDATE recipients SET state = 'failed', attempts = attempts + 1, lease_until = NULL, last_error = ?,
-       error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
+       error_class = ?, error_key = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
   );
   const uncertain = db.prepare(
     `UPDATE recipients SET state = 'uncertain', attempts = attempts + 1, lease_until = NULL, last_error = ?,
-       error_class = 'transient', updated_at = ? WHERE id = ? AND state = 'sending'`,
+       error_class = 'transient', uncertain_cause = 'interrupted', updated_at = ? WHERE id = ? AND state = 'sending'`,
   );
   const refund = db.prepare('DELETE FROM send_ledger WHERE id = ?');
+  // The cause of the cooldown that ends last is kept, for the account's badge.
   const coolDown = db.prepare(
-    `UPDATE accounts SET cooldown_until = max(coalesce(cooldown_until, 0), ?), last_error = ?,
-       cooldown_strikes = cooldown_strikes + ? WHERE id = ?`,
+    `UPDATE accounts SET
+       cooldown_cause = CASE WHEN @until >= coalesce(cooldown_until, 0) THEN @cause ELSE cooldown_cause END,
+       cooldown_until = max(coalesce(cooldown_until, 0), @until), last_error = @message,
+       cooldown_strikes = cooldown_strikes + @strike WHERE id = @id`,
   );
   const clearStrikes = db.prepare('UPDATE accounts SET cooldown_strikes = 0 WHERE id = ? AND cooldown_strikes != 0');
   const needsReauth = db.prepare(
@@ -70,7 +74,7 @@ export function outcomesRepo(db: Db, versions: Versions) {
         requeue.run(n.at, n.spendAttempt ? 1 : 0, n.error, n.errorClass, now, a.recipientId);
         break;
       case 'failed':
-        failed.run(n.error, n.errorClass, now, a.recipientId);
+        failed.run(n.error, n.errorClass, failureKey(n.error), now, a.recipientId);
         break;
       case 'uncertain':
         uncertain.run(n.error, now, a.recipientId);
@@ -88,10 +92,16 @@ export function outcomesRepo(db: Db, versions: Versions) {
         clearStrikes.run(a.accountId);
         break;
       case 'cool_down':
-        coolDown.run(acc.until, acc.message, acc.strike ? 1 : 0, a.accountId);
+        coolDown.run({
+          until: acc.until,
+          message: acc.message,
+          strike: acc.strike ? 1 : 0,
+          cause: 'throttle',
+          id: a.accountId,
+        });
         break;
       case 'rest':
-        coolDown.run(acc.until, acc.message, 0, a.accountId);
+        coolDown.run({ until: acc.until, message: acc.message, strike: 0, cause: 'quota', id: a.accountId });
         break;
       case 'needs_reauth':
         newlyNeedsReauth = needsReauth.run(acc.message, a.accountId).changes > 0;

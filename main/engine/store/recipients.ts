@@ -1,13 +1,17 @@
 import {
   emptyCounts,
   type FailureClass,
+  type FailureExample,
   type FailureGroup,
   type FeedbackSignal,
   type Recipient,
   type RecipientState,
+  type SkipReason,
   type StateCounts,
+  type UncertainCause,
 } from '../../../shared/domain';
 import type { Db } from './db';
+import { failureKey } from './failure-key';
 import { containsPattern } from './like';
 
 interface Row {
@@ -28,6 +32,10 @@ interface Row {
   created_at: number;
   updated_at: number;
   feedback: FeedbackSignal | null;
+  skip_reason: SkipReason | null;
+  uncertain_cause: UncertainCause | null;
+  claimed_at: number | null;
+  error_key: string | null;
 }
 
 function toRecipient(r: Row): Recipient {
@@ -46,7 +54,25 @@ function toRecipient(r: Row): Recipient {
     sentAt: r.sent_at,
     updatedAt: r.updated_at,
     feedback: r.feedback,
+    skipReason: r.state === 'skipped' ? (r.skip_reason ?? 'suppressed') : null,
   };
+}
+
+/** A row whose outcome is unknown, with what the ledger knows about its last attempt. */
+export interface UncertainRecord {
+  id: number;
+  address: string;
+  messageId: string | null;
+  claimedAt: number | null;
+  accountId: number | null;
+  cause: UncertainCause | null;
+  lastError: string | null;
+}
+
+export interface RecipientFilter {
+  state?: RecipientState;
+  search?: string;
+  failure?: { errorClass: FailureClass; key: string };
 }
 
 export interface NewRecipient {
@@ -72,6 +98,28 @@ export interface Claimed {
 /** Rows moved per statement by bulk state changes, so no single write holds the thread long. */
 export const BULK_CHUNK = 2_000;
 
+/**
+ * What every state move sets. Leaving a state clears what only that state means: the error of a
+ * row queued again, why it was skipped, why its outcome was unknown.
+ */
+const MOVE_SET = `state = @to, next_attempt_at = 0, lease_until = NULL, updated_at = @now,
+  attempts = CASE WHEN @reset THEN 0 ELSE attempts END,
+  last_error = CASE WHEN @to = 'queued' THEN NULL ELSE last_error END,
+  error_class = CASE WHEN @to = 'queued' THEN NULL ELSE error_class END,
+  error_key = CASE WHEN @to = 'queued' THEN NULL ELSE error_key END,
+  skip_reason = CASE WHEN @to = 'skipped' THEN @skipReason ELSE NULL END,
+  uncertain_cause = CASE WHEN @to = 'uncertain' THEN uncertain_cause ELSE NULL END`;
+
+function moveParams(
+  campaignId: number,
+  from: RecipientState,
+  to: RecipientState,
+  now: number,
+  opts: { resetAttempts?: boolean; skipReason?: SkipReason },
+) {
+  return { to, from, now, campaignId, reset: opts.resetAttempts ? 1 : 0, skipReason: opts.skipReason ?? 'suppressed' };
+}
+
 export function recipientsRepo(db: Db) {
   // The planner's read: the next due row's id and whether its address is suppressed, nothing more.
   const nextDue = db.prepare<[number, number], { id: number; suppressed: number }>(
@@ -81,11 +129,11 @@ export function recipientsRepo(db: Db) {
      ORDER BY r.next_attempt_at, r.id LIMIT 1`,
   );
   const lease = db.prepare<
-    [number, number, string, number, number],
+    [number, number, string, number, number, number],
     Pick<Row, 'address' | 'address_key' | 'fields' | 'attempts' | 'message_id'>
   >(
     `UPDATE recipients SET state = 'sending', lease_until = ?, account_id = ?,
-       message_id = coalesce(message_id, ?), updated_at = ?
+       message_id = coalesce(message_id, ?), updated_at = ?, claimed_at = ?
      WHERE id = ? AND state = 'queued'
      RETURNING address, address_key, fields, attempts, message_id`,
   );
@@ -93,8 +141,8 @@ export function recipientsRepo(db: Db) {
     "SELECT min(next_attempt_at) AS t FROM recipients INDEXED BY recipients_claim WHERE campaign_id = ? AND state = 'queued'",
   );
   const skipOne = db.prepare(
-    `UPDATE recipients SET state = 'skipped', last_error = 'Address is on the suppression list', updated_at = ?
-     WHERE id = ? AND state = 'queued'`,
+    `UPDATE recipients SET state = 'skipped', skip_reason = 'suppressed', last_error = 'Address is on the suppression list',
+       updated_at = ? WHERE id = ? AND state = 'queued'`,
   );
   const insertLedger = db.prepare(
     'INSERT INTO send_ledger (account_id, campaign_id, recipient_id, at) VALUES (?, ?, ?, ?)',
@@ -103,8 +151,8 @@ export function recipientsRepo(db: Db) {
     'SELECT state, count(*) AS n FROM recipients WHERE campaign_id = ? GROUP BY state',
   );
   const insertOne = db.prepare(
-    `INSERT INTO recipients (campaign_id, address, address_key, fields, state, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, address_key) DO NOTHING`,
+    `INSERT INTO recipients (campaign_id, address, address_key, fields, state, skip_reason, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, address_key) DO NOTHING`,
   );
 
   const claimTx = db.transaction(
@@ -117,7 +165,7 @@ export function recipientsRepo(db: Db) {
         r = nextDue.get(campaignId, now);
       }
       if (!r || r.suppressed) return null;
-      const row = lease.get(now + leaseMs, accountId, newMessageId(), now, r.id);
+      const row = lease.get(now + leaseMs, accountId, newMessageId(), now, now, r.id);
       if (!row) return null;
       const ledgerId = Number(insertLedger.run(accountId, campaignId, r.id, now).lastInsertRowid);
       const claimed: Claimed = {
@@ -146,29 +194,43 @@ export function recipientsRepo(db: Db) {
         .get(campaignId);
       return r ? toRecipient(r) : null;
     },
+    /**
+     * One keyset page in id order: rows after `after` (the last id of the previous page). The
+     * search matches the address and every merge field's value.
+     */
     list(
       campaignId: number,
-      opts: { state?: RecipientState; search?: string; offset: number; limit: number },
-    ): { rows: Recipient[]; total: number } {
+      opts: RecipientFilter & { after?: number; limit: number },
+    ): { rows: Recipient[]; total: number; next: number | null } {
       const where = ['campaign_id = @campaignId'];
       if (opts.state) where.push('state = @state');
-      if (opts.search) where.push("address_key LIKE @search ESCAPE '\\'");
+      if (opts.failure) where.push("state = 'failed' AND error_class = @errorClass AND error_key = @errorKey");
+      if (opts.search) {
+        where.push(
+          `(address_key LIKE @search ESCAPE '\\' OR EXISTS (SELECT 1 FROM json_each(recipients.fields) f
+             WHERE lower(f.value) LIKE @search ESCAPE '\\'))`,
+        );
+      }
       const params = {
         campaignId,
         state: opts.state ?? null,
         search: opts.search ? containsPattern(opts.search.toLowerCase()) : null,
-        offset: opts.offset,
+        errorClass: opts.failure?.errorClass ?? null,
+        errorKey: opts.failure?.key ?? null,
+        after: opts.after ?? 0,
         limit: opts.limit,
       };
       const sqlWhere = where.join(' AND ');
       const rows = db
         .prepare<typeof params, Row>(
-          `SELECT * FROM recipients WHERE ${sqlWhere} ORDER BY id LIMIT @limit OFFSET @offset`,
+          `SELECT * FROM recipients WHERE ${sqlWhere} AND id > @after ORDER BY id LIMIT @limit + 1`,
         )
         .all(params);
+      const more = rows.length > opts.limit;
+      if (more) rows.pop();
       const total = (db.prepare(`SELECT count(*) AS n FROM recipients WHERE ${sqlWhere}`).get(params) as { n: number })
         .n;
-      return { rows: rows.map(toRecipient), total };
+      return { rows: rows.map(toRecipient), total, next: more ? rows[rows.length - 1]!.id : null };
     },
     /** Iterates a campaign's rows in id order, a page at a time (exports, dry renders). */
     *iterate(campaignId: number, pageSize = 1_000): Generator<Recipient[]> {
@@ -188,20 +250,32 @@ export function recipientsRepo(db: Db) {
       for (const { state, n } of countByState.all(campaignId)) c[state] = n;
       return c;
     },
-    /** Inserts a chunk in one transaction; existing (campaign, address_key) pairs are left alone. */
-    insertMany(campaignId: number, rows: NewRecipient[], now: number, state: RecipientState = 'queued') {
+    /**
+     * Inserts a chunk in one transaction; existing (campaign, address_key) pairs are left alone and
+     * reported to `onDuplicate` by their index in `rows`.
+     */
+    insertMany(
+      campaignId: number,
+      rows: NewRecipient[],
+      now: number,
+      state: RecipientState = 'queued',
+      onDuplicate?: (index: number) => void,
+    ) {
       let added = 0;
       db.transaction(() => {
-        for (const r of rows) {
-          added += insertOne.run(
+        for (const [i, r] of rows.entries()) {
+          const changes = insertOne.run(
             campaignId,
             r.address,
             r.addressKey,
             JSON.stringify(r.fields),
             state,
+            state === 'skipped' ? 'suppressed' : null,
             now,
             now,
           ).changes;
+          added += changes;
+          if (changes === 0) onDuplicate?.(i);
         }
       })();
       return { added, duplicates: rows.length - added };
@@ -232,7 +306,7 @@ export function recipientsRepo(db: Db) {
     sendingToUncertain(now: number): number {
       return db
         .prepare(
-          `UPDATE recipients SET state = 'uncertain', lease_until = NULL,
+          `UPDATE recipients SET state = 'uncertain', lease_until = NULL, uncertain_cause = 'stopped',
              last_error = 'The app stopped while this message was being sent; it may or may not have been delivered.',
              updated_at = ? WHERE state = 'sending'`,
         )
@@ -247,37 +321,174 @@ export function recipientsRepo(db: Db) {
       from: RecipientState,
       to: RecipientState,
       now: number,
+      opts: { resetAttempts?: boolean; skipReason?: SkipReason } = {},
+    ): number {
+      return db
+        .prepare(
+          `UPDATE recipients SET ${MOVE_SET}
+           WHERE id IN (SELECT id FROM recipients INDEXED BY recipients_claim
+                        WHERE campaign_id = @campaignId AND state = @from LIMIT ${BULK_CHUNK})`,
+        )
+        .run(moveParams(campaignId, from, to, now, opts)).changes;
+    },
+    /** Moves the listed rows of a campaign that are in `from` (others are left alone). */
+    moveSelected(
+      campaignId: number,
+      ids: readonly number[],
+      from: RecipientState,
+      to: RecipientState,
+      now: number,
       opts: { resetAttempts?: boolean } = {},
     ): number {
       return db
         .prepare(
-          `UPDATE recipients SET state = @to, next_attempt_at = 0, lease_until = NULL, updated_at = @now,
-             attempts = CASE WHEN @reset THEN 0 ELSE attempts END,
-             last_error = CASE WHEN @to = 'queued' THEN NULL ELSE last_error END,
-             error_class = CASE WHEN @to = 'queued' THEN NULL ELSE error_class END
-           WHERE id IN (SELECT id FROM recipients INDEXED BY recipients_claim
-                        WHERE campaign_id = @campaignId AND state = @from LIMIT ${BULK_CHUNK})`,
+          `UPDATE recipients SET ${MOVE_SET}
+           WHERE id IN (SELECT value FROM json_each(@ids)) AND campaign_id = @campaignId AND state = @from`,
         )
-        .run({ to, from, now, campaignId, reset: opts.resetAttempts ? 1 : 0 }).changes;
+        .run({ ...moveParams(campaignId, from, to, now, opts), ids: JSON.stringify(ids) }).changes;
     },
     /** Queued rows whose address is now suppressed become skipped, a chunk at a time. */
     skipSuppressedChunk(campaignId: number, now: number): number {
       return db
         .prepare(
-          `UPDATE recipients SET state = 'skipped', last_error = 'Address is on the suppression list', updated_at = ?
+          `UPDATE recipients SET state = 'skipped', skip_reason = 'suppressed',
+             last_error = 'Address is on the suppression list', updated_at = ?
            WHERE id IN (SELECT r.id FROM recipients r JOIN suppressions s ON s.address_key = r.address_key
                         WHERE r.campaign_id = ? AND r.state = 'queued' LIMIT ${BULK_CHUNK})`,
         )
         .run(now, campaignId).changes;
     },
-    failureGroups(campaignId: number, limit = 20): FailureGroup[] {
-      return db
-        .prepare<[number, number], { error_class: FailureClass | null; last_error: string | null; n: number }>(
-          `SELECT error_class, last_error, count(*) AS n FROM recipients
-           WHERE campaign_id = ? AND state = 'failed' GROUP BY error_class, last_error ORDER BY n DESC LIMIT ?`,
+    /** Failed rows grouped by class and masked reason, largest first; every group by paging. */
+    failureGroups(
+      campaignId: number,
+      page: { offset: number; limit: number },
+    ): { rows: FailureGroup[]; total: number } {
+      const rows = db
+        .prepare<
+          [number, number, number],
+          { error_class: FailureClass | null; error_key: string | null; sample: string | null; n: number }
+        >(
+          `SELECT error_class, error_key, min(last_error) AS sample, count(*) AS n FROM recipients
+           WHERE campaign_id = ? AND state = 'failed' GROUP BY error_class, error_key
+           ORDER BY n DESC, error_class, error_key LIMIT ? OFFSET ?`,
         )
-        .all(campaignId, limit)
-        .map((r) => ({ errorClass: r.error_class ?? 'message', message: r.last_error ?? 'Unknown error', count: r.n }));
+        .all(campaignId, page.limit, page.offset)
+        .map((r) => ({
+          errorClass: r.error_class ?? 'message',
+          key: r.error_key ?? failureKey(r.sample),
+          message: r.sample ?? 'Unknown error',
+          count: r.n,
+        }));
+      const total = (
+        db
+          .prepare<[number], { n: number }>(
+            `SELECT count(*) AS n FROM (SELECT 1 FROM recipients WHERE campaign_id = ? AND state = 'failed'
+             GROUP BY error_class, error_key)`,
+          )
+          .get(campaignId) ?? { n: 0 }
+      ).n;
+      return { rows, total };
+    },
+    failureExamples(
+      campaignId: number,
+      group: { errorClass: FailureClass; key: string },
+      limit: number,
+    ): FailureExample[] {
+      return db
+        .prepare<[number, string, string, number], { id: number; address: string; last_error: string | null }>(
+          `SELECT id, address, last_error FROM recipients
+           WHERE campaign_id = ? AND state = 'failed' AND error_class = ? AND error_key = ? ORDER BY id LIMIT ?`,
+        )
+        .all(campaignId, group.errorClass, group.key, limit)
+        .map((r) => ({ recipientId: r.id, address: r.address, message: r.last_error ?? 'Unknown error' }));
+    },
+    /** Failed rows written before failure keys existed get theirs (once, at open). */
+    backfillFailureKeys(): number {
+      const missing = db.prepare<[], { id: number; last_error: string | null }>(
+        `SELECT id, last_error FROM recipients WHERE state = 'failed' AND error_key IS NULL LIMIT ${BULK_CHUNK}`,
+      );
+      const set = db.prepare('UPDATE recipients SET error_key = ? WHERE id = ?');
+      let total = 0;
+      for (;;) {
+        const rows = missing.all();
+        if (rows.length === 0) return total;
+        db.transaction(() => {
+          for (const r of rows) set.run(failureKey(r.last_error), r.id);
+        })();
+        total += rows.length;
+      }
+    },
+    skipCounts(campaignId: number): Record<SkipReason, number> {
+      const out: Record<SkipReason, number> = { suppressed: 0, cancelled: 0 };
+      const rows = db
+        .prepare<[number], { reason: SkipReason | null; n: number }>(
+          `SELECT skip_reason AS reason, count(*) AS n FROM recipients INDEXED BY recipients_claim
+           WHERE campaign_id = ? AND state = 'skipped' GROUP BY skip_reason`,
+        )
+        .all(campaignId);
+      for (const r of rows) out[r.reason ?? 'suppressed'] += r.n;
+      return out;
+    },
+    /** Uncertain rows in id order, a keyset page at a time. */
+    uncertainPage(
+      campaignId: number,
+      after: number,
+      limit: number,
+    ): { rows: UncertainRecord[]; total: number; next: number | null } {
+      const rows = db
+        .prepare<[number, number, number], Row>(
+          `SELECT * FROM recipients WHERE campaign_id = ? AND state = 'uncertain' AND id > ? ORDER BY id LIMIT ?`,
+        )
+        .all(campaignId, after, limit + 1);
+      const more = rows.length > limit;
+      if (more) rows.pop();
+      const total = this.counts(campaignId).uncertain;
+      return {
+        rows: rows.map((r) => ({
+          id: r.id,
+          address: r.address,
+          messageId: r.message_id,
+          claimedAt: r.claimed_at,
+          accountId: r.account_id,
+          cause: r.uncertain_cause,
+          lastError: r.last_error,
+        })),
+        total,
+        next: more ? rows[rows.length - 1]!.id : null,
+      };
+    },
+    /** Sends per bucket of `bucketMs` in [from, to), by sent_at; empty buckets are left out. */
+    sentBuckets(campaignId: number, from: number, to: number, bucketMs: number): Map<number, number> {
+      const rows = db
+        .prepare<[number, number, number, number, number], { b: number; n: number }>(
+          `SELECT CAST((sent_at - ?) / ? AS INTEGER) AS b, count(*) AS n FROM recipients INDEXED BY recipients_sent_at
+           WHERE campaign_id = ? AND sent_at >= ? AND sent_at < ? GROUP BY b`,
+        )
+        .all(from, bucketMs, campaignId, from, to);
+      return new Map(rows.map((r) => [r.b, r.n]));
+    },
+    firstSentAt(campaignId: number): number | null {
+      return (
+        db
+          .prepare<[number], { t: number | null }>(
+            'SELECT min(sent_at) AS t FROM recipients INDEXED BY recipients_sent_at WHERE campaign_id = ? AND sent_at IS NOT NULL',
+          )
+          .get(campaignId)?.t ?? null
+      );
+    },
+    /** Whether any campaign has any recipient. */
+    any(): boolean {
+      return !!db.prepare('SELECT 1 FROM recipients LIMIT 1').get();
+    },
+    /** Messages an account sent, in every campaign. */
+    countSentBy(accountId: number): number {
+      return (
+        db
+          .prepare<[number], { n: number }>(
+            "SELECT count(*) AS n FROM recipients WHERE account_id = ? AND state = 'sent'",
+          )
+          .get(accountId)?.n ?? 0
+      );
     },
     sentSince(campaignId: number, since: number): number {
       return (

@@ -16,12 +16,15 @@ interface Repos {
 
 export function storeSteps(db: Db, r: Repos) {
   return {
-    /** Deletes an account after taking it out of every campaign's sender pool. */
+    /**
+     * Retires an account after taking it out of every campaign's sender pool. Its row stays, so
+     * past sends keep its name in results, exports and the activity log.
+     */
     removeAccount: db.transaction((id: number, now: number): boolean => {
       for (const c of r.campaigns.list()) {
         if (c.pool.includes(id)) r.campaigns.saveSettings(c.id, { ...c, pool: c.pool.filter((x) => x !== id) }, now);
       }
-      return r.accounts.remove(id);
+      return r.accounts.retire(id, now);
     }),
 
     /** An account whose credentials work again: active, no cooldown, no stale error. */
@@ -35,11 +38,17 @@ export function storeSteps(db: Db, r: Repos) {
      * Adds imported rows to a campaign, leaving out suppressed addresses, checked in the same
      * transaction as the insert so an unsubscribe cannot slip between the two.
      */
-    addRecipients: db.transaction((campaignId: number, rows: readonly NewRecipient[], now: number) => {
-      const blocked = r.suppressions.suppressedAmong(rows.map((row) => row.addressKey));
-      const kept = rows.filter((row) => !blocked.has(row.addressKey));
-      const { added, duplicates } = r.recipients.insertMany(campaignId, kept, now);
-      return { added, duplicates, suppressed: rows.length - kept.length };
-    }),
+    addRecipients: db.transaction(
+      (campaignId: number, rows: readonly NewRecipient[], now: number, onDuplicate?: (index: number) => void) => {
+        const blocked = r.suppressions.suppressedAmong(rows.map((row) => row.addressKey));
+        const keptAt = rows.flatMap((row, i) => (blocked.has(row.addressKey) ? [] : [i]));
+        const kept = keptAt.map((i) => rows[i]!);
+        // Duplicates are reported by their index in `rows`, as the caller numbered them.
+        const { added, duplicates } = r.recipients.insertMany(campaignId, kept, now, 'queued', (k) =>
+          onDuplicate?.(keptAt[k]!),
+        );
+        return { added, duplicates, suppressed: rows.length - kept.length };
+      },
+    ),
   };
 }

@@ -89,6 +89,8 @@ export const EVENT_EFFECTS: { [E in EventName]: (payload: EventPayloads[E]) => E
           invalidate(keyFilter('recipients.list', { campaignId: p.campaignId }), BUSY_REFETCH_MS),
         ]),
   ],
+  // The new settings arrive whole: the cache takes them as they are.
+  'settings.changed': (settings) => [write('settings.get', undefined, () => settings)],
   activity: (entry) => [
     write('activity.list', undefined, (old, input) => {
       if (!old || old.some((a) => a.id === entry.id)) return old;

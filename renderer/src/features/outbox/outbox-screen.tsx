@@ -6,7 +6,7 @@ import { formatTime } from '../../lib/format';
 import { OutboxMessage } from './outbox-message';
 
 export function OutboxScreen({ messageId }: { messageId: number | null }) {
-  const list = useRequest('outbox.list', { limit: 200, offset: 0 });
+  const list = useRequest('outbox.list', { limit: 200 });
   const items = list.data?.rows ?? [];
   const total = list.data?.total ?? 0;
 

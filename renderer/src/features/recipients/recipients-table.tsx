@@ -10,7 +10,7 @@ export function RecipientsTable({ campaign }: { campaign: CampaignSummary }) {
   const term = useDebounced(search.trim(), 250);
   const list = useRequest(
     'recipients.list',
-    { campaignId: campaign.id, limit: 100, offset: 0, ...(term ? { search: term } : {}) },
+    { campaignId: campaign.id, limit: 100, ...(term ? { search: term } : {}) },
     { keepPrevious: true },
   );
   const rows = list.data?.rows ?? [];
