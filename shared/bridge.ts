@@ -14,3 +14,9 @@ export type CampaignTrayBridge = Api & {
 export const WS_PATH = '/ws';
 /** The session token travels as the subprotocol `ct.<token>` (browsers cannot set headers). */
 export const WS_TOKEN_PROTOCOL_PREFIX = 'ct.';
+
+/**
+ * The headless server closes a WebSocket with this code when its token is not this run's (the
+ * server restarted since the page was opened): reconnecting cannot help, the new address can.
+ */
+export const WS_CLOSE_STALE_TOKEN = 4401;

@@ -80,9 +80,3 @@ export const EVENT_NAMES = [
   'settings.changed',
 ] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
-
-/**
- * The headless server closes a WebSocket with this code when its token is not this run's (the
- * server restarted since the page was opened): reconnecting cannot help, the new address can.
- */
-export const WS_CLOSE_STALE_TOKEN = 4401;

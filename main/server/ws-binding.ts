@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/bridge';
+import { WS_CLOSE_STALE_TOKEN, WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/bridge';
 import { EVENT_NAMES } from '../../shared/channels';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { Result } from '../../shared/result';
@@ -32,7 +32,11 @@ export const MAX_FRAME_BYTES = 100 * 1024 * 1024;
 /** Request ids are echoed back; keep them small so a client cannot make us echo megabytes. */
 const MAX_ID_LENGTH = 100;
 
-type Refusal = { status: 400 | 401 | 403 | 404 | 421; text: string };
+/** `stale`: the page's own, with a token of an earlier run; told so over the socket (see below). */
+type Refusal = { status: 400 | 401 | 403 | 404 | 421; text: string; stale?: true };
+
+/** At most 123 bytes: the limit of a close frame's reason. */
+export const STALE_TOKEN_REASON = 'The server was restarted: open the new address it printed.';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -71,7 +75,8 @@ export function checkUpgrade(req: http.IncomingMessage, opts: WsBindingOptions):
   }
   const token = tokenOf(req, url);
   if (!token || !sameSecret(token, opts.token)) {
-    return { status: 401, text: 'Missing or wrong token: open the address the server printed, including #token=….' };
+    const text = 'Missing or wrong token: open the address the server printed, including #token=….';
+    return token ? { status: 401, text, stale: true } : { status: 401, text };
   }
   return null;
 }
@@ -125,6 +130,14 @@ export function bindWebSocket(server: http.Server, opts: WsBindingOptions): WsBi
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = checkUpgrade(req, opts);
+    if (refusal?.stale) {
+      // A browser sees no HTTP status of a refused upgrade, only "closed": so this page (right Host
+      // and Origin, old token) gets a socket that closes at once with a code it can explain. The
+      // socket never subscribes to events nor reads a request.
+      opts.log.warn('websocket with a stale token closed');
+      wss.handleUpgrade(req, socket, head, (ws) => ws.close(WS_CLOSE_STALE_TOKEN, STALE_TOKEN_REASON));
+      return;
+    }
     if (refusal) {
       opts.log.warn(`websocket refused (${refusal.status})`);
       refuse(socket, refusal);

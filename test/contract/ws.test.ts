@@ -7,6 +7,8 @@ import { createEngine, type Engine } from '../../main/engine/engine';
 import { silentLogger } from '../../main/engine/log';
 import { createDispatcher } from '../../main/rpc/dispatch';
 import { type RunningServer, startHttpServer } from '../../main/server/http-server';
+import { STALE_TOKEN_REASON } from '../../main/server/ws-binding';
+import { WS_CLOSE_STALE_TOKEN } from '../../shared/bridge';
 import { MemorySecrets } from '../helpers/memory-secrets';
 import { tmpDir } from '../helpers/tmp';
 import { contractSuite } from './suite';
@@ -96,10 +98,25 @@ describe('WebSocket upgrade', () => {
     expect(await refusal({ token: null })).toBe(401);
   });
 
-  it('refuses a wrong token, including one that differs only in length', async () => {
-    expect(await refusal({ token: `${TOKEN.slice(0, -1)}A` })).toBe(401);
-    expect(await refusal({ token: TOKEN.slice(0, -1) })).toBe(401);
-    expect(await refusal({ token: null, query: '?token=guess' })).toBe(401);
+  it('closes a wrong token at once with the stale-token code, including one that differs only in length', async () => {
+    for (const opts of [
+      { token: `${TOKEN.slice(0, -1)}A` },
+      { token: TOKEN.slice(0, -1) },
+      { token: null, query: '?token=guess' },
+    ]) {
+      const ws = await openSocket(server.port, opts);
+      const messages: string[] = [];
+      ws.on('message', (d) => messages.push(d.toString()));
+      // A request sent at once is never answered: the socket only closes.
+      ws.send(JSON.stringify({ id: 1, method: 'app.info', input: {} }));
+      const [code, reason] = await new Promise<[number, string]>((resolve) =>
+        ws.once('close', (c, r) => resolve([c, r.toString()])),
+      );
+      expect(code).toBe(WS_CLOSE_STALE_TOKEN);
+      expect(reason).toBe(STALE_TOKEN_REASON);
+      expect(Buffer.byteLength(reason)).toBeLessThanOrEqual(123);
+      expect(messages).toEqual([]);
+    }
   });
 
   it('refuses a foreign Origin, even with the right token', async () => {

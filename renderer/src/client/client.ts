@@ -2,7 +2,8 @@
 import type { EventName, EventPayloads, RequestInput, RequestName, RequestOutput } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 
-export type ConnectionState = 'connecting' | 'open' | 'lost' | 'no_token';
+/** `stale_token`: the server restarted with a new token; only the new address it printed helps. */
+export type ConnectionState = 'connecting' | 'open' | 'lost' | 'no_token' | 'stale_token';
 
 export interface Client {
   call<N extends RequestName>(name: N, input: RequestInput<N>): Promise<Result<RequestOutput<N>>>;

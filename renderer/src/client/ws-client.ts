@@ -1,6 +1,6 @@
 // The browser transport of the headless mode. The token comes from the URL fragment (never sent
 // to the server by the browser on its own) and travels as the WebSocket subprotocol.
-import { WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../../shared/bridge';
+import { WS_CLOSE_STALE_TOKEN, WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../../shared/bridge';
 import type { EventName, EventPayloads } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import type { Client, ConnectionState } from './client';
@@ -61,12 +61,21 @@ export function createWsClient(location: Location): Client {
         for (const cb of listeners.get(msg.event) ?? []) cb(msg.payload as never);
       }
     };
-    ws.onclose = () => {
+    ws.onclose = (ev) => {
       socket = null;
+      const stale = ev.code === WS_CLOSE_STALE_TOKEN;
       // Answers to requests in flight are gone with the socket; the caller sees why.
-      for (const p of pending.values()) p.resolve(lost('The connection to Campaign Tray was lost. Try again.'));
+      const why = stale
+        ? 'Campaign Tray was restarted: open the new address it printed.'
+        : 'The connection to Campaign Tray was lost. Try again.';
+      for (const p of pending.values()) p.resolve(lost(why));
       pending.clear();
       queue.length = 0;
+      if (stale) {
+        // This token will never be accepted again: retrying would only spin.
+        setState('stale_token');
+        return;
+      }
       setState('lost');
       const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] ?? 8000;
       attempt++;
