@@ -217,6 +217,23 @@ describe('the send path in the store', () => {
     expect(store.recipients.get(c.id)!.attempts).toBe(0);
   });
 
+  it('skips a row that comes back after its campaign was cancelled, instead of queueing it again', () => {
+    const store = freshStore();
+    const { campaign, account, now } = seed(store);
+    store.recipients.insertMany(campaign.id, [{ address: 'a@x.test', addressKey: 'a@x.test', fields: {} }], now);
+    const c = store.recipients.claim(campaign.id, account.id, now, 60_000, () => '<m@x>')!;
+    // Cancelled while the message was on the wire; then the server said "try again later".
+    store.campaigns.setStatus(campaign.id, 'cancelled', null, now);
+    recordOutcome(
+      store,
+      c,
+      { state: 'queued', at: now + 60_000, spendAttempt: true, error: '451 4.3.0 later', errorClass: 'transient' },
+      now,
+    );
+    expect(store.recipients.get(c.id)).toMatchObject({ state: 'skipped', skipReason: 'cancelled' });
+    expect(store.recipients.counts(campaign.id).queued).toBe(0);
+  });
+
   it('turns rows left in sending into uncertain after a crash', () => {
     const store = freshStore();
     const { campaign, account, now } = seed(store);

@@ -30,8 +30,13 @@ export function outcomesRepo(db: Db, versions: Versions) {
     `UPDATE recipients SET state = 'sent', attempts = attempts + 1, sent_at = ?, lease_until = NULL,
        last_error = NULL, error_class = NULL, updated_at = ? WHERE id = ? AND state = 'sending'`,
   );
+  // A row that comes back after its campaign was cancelled (it was on the wire then) is skipped
+  // as cancelled, not queued: nothing more is sent for a cancelled campaign.
+  const cancelled = `EXISTS (SELECT 1 FROM campaigns c WHERE c.id = recipients.campaign_id AND c.status = 'cancelled')`;
   const requeue = db.prepare(
-    `UPDATE recipients SET state = 'queued', next_attempt_at = ?, attempts = attempts + ?, lease_until = NULL,
+    `UPDATE recipients SET state = CASE WHEN ${cancelled} THEN 'skipped' ELSE 'queued' END,
+       skip_reason = CASE WHEN ${cancelled} THEN 'cancelled' ELSE NULL END,
+       next_attempt_at = ?, attempts = attempts + ?, lease_until = NULL,
        account_id = NULL, last_error = ?, error_class = ?, updated_at = ? WHERE id = ? AND state = 'sending'`,
   );
   const failed = db.prepare(
