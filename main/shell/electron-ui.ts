@@ -1,7 +1,8 @@
-// Electron's tray, notifications and power APIs behind the small interfaces tray.ts,
-// notifications.ts and power.ts use, so those hold no Electron and are tested under Node.
+// Electron's tray, notifications, power and login-item APIs behind the small interfaces tray.ts,
+// notifications.ts, power.ts and login-item.ts use, so those hold no Electron and are tested under Node.
 import path from 'node:path';
-import { Menu, Notification, nativeImage, powerMonitor, powerSaveBlocker, Tray } from 'electron';
+import { app, Menu, Notification, nativeImage, powerMonitor, powerSaveBlocker, Tray } from 'electron';
+import type { LoginItemUi } from './login-item';
 import type { NotifierUi } from './notifications';
 import type { PowerUi } from './power';
 import type { TrayUi } from './tray';
@@ -55,4 +56,9 @@ export const electronPower: PowerUi = {
     powerMonitor.on('resume', listener);
     return () => powerMonitor.off('resume', listener);
   },
+};
+
+/** The OS login item; a launch at login starts hidden in the tray (electron.ts reads --hidden). */
+export const electronLoginItem: LoginItemUi = {
+  set: (openAtLogin) => app.setLoginItemSettings({ openAtLogin, args: ['--hidden'] }),
 };

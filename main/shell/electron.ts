@@ -10,9 +10,10 @@ import { createEngine, type Engine, SHUTDOWN_WAIT_MS } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
 import { createDispatcher } from '../rpc/dispatch';
-import { electronNotifier, electronPower, electronTray } from './electron-ui';
+import { electronLoginItem, electronNotifier, electronPower, electronTray } from './electron-ui';
 import { engineLink } from './engine-link';
 import { bindIpc, forwardEvents, type IpcEventLike, isTrustedFrameUrl } from './ipc-binding';
+import { startLoginItem } from './login-item';
 import { ShellModel } from './model';
 import { startNotifications } from './notifications';
 import { devServerOrigin, shellPaths, userDataOverride } from './paths';
@@ -118,6 +119,8 @@ async function start(where: AppLocation) {
   const model = new ShellModel(link, log);
   cleanups.push(() => model.stop());
   cleanups.push(startNotifications({ ui: electronNotifier(paths.iconDir), link, clock: systemClock, open, log }));
+  // Unpackaged runs would register the Electron binary itself to start at login.
+  if (app.isPackaged) cleanups.push(startLoginItem({ ui: electronLoginItem, link, log }));
   await model.start();
   const tray = createTray({
     ui: electronTray(paths.iconDir),

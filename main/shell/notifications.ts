@@ -1,6 +1,7 @@
 // System notifications for what the user must know while the window is hidden: a campaign that
 // finished, a campaign the engine paused itself, an account that needs reconnecting or cannot send
-// for a while. Each one answers one engine event; nothing is inferred from state.
+// for a while. Each one answers one engine event; nothing is inferred from state. The user can turn
+// them off in the settings (read at start, then followed through `settings.changed`).
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { Clock } from '../engine/clock';
 import type { EngineLink } from './engine-link';
@@ -70,8 +71,19 @@ export function startNotifications(opts: NotificationOptions): () => void {
   const shown = new Set<{ close(): void }>();
   /** accountId:cause → until, so several sends that hit one limit make one notification. */
   const limitedUntil = new Map<string, number>();
+  let enabled = true;
+  let told = false;
+  void link.call('settings.get', {}).then((r) => {
+    if (r.ok && !told) enabled = r.value.notifications;
+  });
 
   const unsubscribe = link.subscribe((event, payload) => {
+    if (event === 'settings.changed') {
+      told = true;
+      enabled = (payload as EventPayloads['settings.changed']).notifications;
+      return;
+    }
+    if (!enabled) return;
     try {
       if (event === 'account.limited') {
         const p = payload as EventPayloads['account.limited'];

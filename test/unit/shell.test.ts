@@ -3,6 +3,7 @@
 // place of Electron's Tray, Notification and powerSaveBlocker, which need the Electron binary.
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EngineLink, type EventListener, engineLink } from '../../main/shell/engine-link';
+import { startLoginItem } from '../../main/shell/login-item';
 import { ShellModel } from '../../main/shell/model';
 import { type NotifierUi, noteFor, startNotifications } from '../../main/shell/notifications';
 import { type PowerUi, startPowerGuard } from '../../main/shell/power';
@@ -476,6 +477,30 @@ describe('notifications', () => {
     expect(shown).toHaveLength(3);
   });
 
+  it('shows nothing while the user has turned notifications off, and follows the setting as it changes', async () => {
+    h = await startEngine();
+    await h.call('settings.update', { notifications: false });
+    const events = feed(h);
+    const shown: string[] = [];
+    const ui: NotifierUi = {
+      supported: () => true,
+      show(note) {
+        shown.push(note.title);
+        return { close() {} };
+      },
+    };
+    const stop = startNotifications({ ui, link: events, clock: h.clock, open() {}, log: quiet });
+    undo.push(stop);
+    // The stored setting is read at start.
+    await new Promise((r) => setImmediate(r));
+    events.emit('campaign.finished', { campaignId: 1, name: 'Spring', counts: counts({ sent: 1 }) });
+    expect(shown).toEqual([]);
+    const on = await h.call('settings.update', { notifications: true });
+    events.emit('settings.changed', on);
+    events.emit('campaign.finished', { campaignId: 1, name: 'Spring', counts: counts({ sent: 1 }) });
+    expect(shown).toEqual(['“Spring” finished']);
+  });
+
   it('says so once and listens to nothing where notifications are not supported', async () => {
     h = await startEngine();
     const events = feed(h);
@@ -503,5 +528,21 @@ describe('notifications', () => {
     stop();
     expect(subscribed).toBe(false);
     expect(lines).toEqual([expect.stringMatching(/not supported/)]);
+  });
+});
+
+describe('start at login', () => {
+  it('sets the login item from the stored setting, then follows every change once', async () => {
+    h = await startEngine();
+    await h.call('settings.update', { startAtLogin: true });
+    const events = feed(h);
+    const set: boolean[] = [];
+    undo.push(startLoginItem({ ui: { set: (open) => set.push(open) }, link: events, log: quiet }));
+    await new Promise((r) => setImmediate(r));
+    expect(set).toEqual([true]);
+    const off = await h.call('settings.update', { startAtLogin: false });
+    events.emit('settings.changed', off);
+    events.emit('settings.changed', off);
+    expect(set).toEqual([true, false]);
   });
 });
