@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { accountHandlers, ensureOutboxAccount } from '../../main/engine/api/accounts-api';
+import { settingsHandlers } from '../../main/engine/api/settings-api';
 import { systemClock } from '../../main/engine/clock';
 import type { EngineContext } from '../../main/engine/context';
 import { AppError } from '../../main/engine/errors';
@@ -16,6 +17,7 @@ import { TransportError } from '../../main/engine/transports/transport';
 import { type EventName, type EventPayloads, type RequestInput, requests } from '../../shared/contract';
 import type { Account, AccountKind } from '../../shared/domain';
 import { campaignSettings } from '../helpers/context';
+import { limits } from '../helpers/limits';
 import { MemorySecrets } from '../helpers/memory-secrets';
 import { recordOutcome } from '../helpers/outcomes';
 import { type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
@@ -370,6 +372,24 @@ describe('changing, checking, pausing and removing accounts', () => {
 });
 
 describe('presets and default limits', () => {
+  it('starts a custom server from the default limits in the settings, and shows them in the preset', async () => {
+    const { call, ctx } = setup();
+    const settings = settingsHandlers(ctx);
+    const defaults = limits({ perMinute: 7, perHour: 70, perDay: 700, reserve: 10 });
+    settings['settings.update'](requests['settings.update'].input.parse({ defaultLimits: defaults }));
+    const custom = (await call('accounts.presets', {})).find((p) => p.id === 'custom')!;
+    expect(custom.limits).toEqual(defaults);
+    const a = await call('accounts.addSmtp', smtpInput());
+    expect(a.limits).toEqual(defaults);
+    // A provider's preset keeps its own limits.
+    const gmail = (await call('accounts.presets', {})).find((p) => p.id === 'gmail')!;
+    expect(gmail.limits.perDay).toBeLessThanOrEqual(500);
+    // The defaults are checked like an account's own limits.
+    expect(() =>
+      settings['settings.update'](requests['settings.update'].input.parse({ defaultLimits: { reserve: 700 } })),
+    ).toThrow(/reserve/);
+  });
+
   it('lists every provider once, custom included', async () => {
     const { call } = setup();
     const ids = (await call('accounts.presets', {})).map((p) => p.id);

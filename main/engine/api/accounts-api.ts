@@ -161,7 +161,11 @@ export function accountHandlers(
   return {
     'accounts.list': ({ includeRemoved }) => store.accounts.list({ includeRemoved }),
 
-    'accounts.presets': () => SMTP_PRESETS.map((p) => ({ ...p, limits: { ...p.limits } })),
+    // The custom server's limits are the user's defaults (Settings), so the add form shows them.
+    'accounts.presets': () => {
+      const custom = readSettings(store).defaultLimits;
+      return SMTP_PRESETS.map((p) => ({ ...p, limits: p.id === 'custom' ? { ...custom } : { ...p.limits } }));
+    },
 
     'accounts.addSmtp': async (input) => {
       registerSecret(input.password);
