@@ -7,15 +7,19 @@ export interface Logger {
 }
 
 const secrets = new Set<string>();
+/** Longest first, so a secret that contains a shorter one is hidden whole. */
+let ordered: string[] = [];
 
-/** Registers a value (token, password) that must never appear in a log line. */
+/** Registers a value (token, password) that must never appear in a log line, however short. */
 export function registerSecret(value: string | null | undefined): void {
-  if (value && value.length >= 6) secrets.add(value);
+  if (!value || secrets.has(value)) return;
+  secrets.add(value);
+  ordered = [...secrets].sort((a, b) => b.length - a.length);
 }
 
 export function redact(text: string): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+  for (const s of ordered) if (out.includes(s)) out = out.split(s).join('[redacted]');
   return out;
 }
 
