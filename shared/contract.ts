@@ -40,6 +40,19 @@ export const MAX_UPLOAD_BASE64 = 90_000_000;
 
 const id = z.number().int().positive();
 const line = (max = MAX_LINE) => z.string().max(max);
+/** Names that end up in a header or a subject line: a line break there would be stored raw and shown raw. */
+const oneLine = (max = MAX_LINE) =>
+  line(max).refine((s) => !/[\r\n]/.test(s), 'must be on one line: remove the line breaks.');
+/** Strict standard base64 (what FileReader produces), checked in linear time without a backtracking pattern. */
+function isBase64(s: string): boolean {
+  if (s.length % 4 !== 0 || /[^A-Za-z0-9+/=]/.test(s)) return false;
+  const pad = s.indexOf('=');
+  return pad === -1 || (pad >= s.length - 2 && (pad === s.length - 1 || s[s.length - 1] === '='));
+}
+const base64 = z
+  .string()
+  .max(MAX_UPLOAD_BASE64)
+  .refine(isBase64, 'is not valid base64. Encode the file as standard base64 (A–Z, a–z, 0–9, +, / and = padding).');
 const address = z.string().trim().max(320).pipe(z.email());
 const empty = z.strictObject({});
 const page = { offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) };
@@ -50,7 +63,7 @@ const ids = z.array(id).min(1).max(10_000);
 /** A file the engine reads: a local path (Electron, CLI) or an uploaded body (browser). */
 export const fileSource = z.union([
   z.strictObject({ path: line(4096).min(1) }),
-  z.strictObject({ upload: z.strictObject({ name: line(255).min(1), base64: z.string().max(MAX_UPLOAD_BASE64) }) }),
+  z.strictObject({ upload: z.strictObject({ name: line(255).min(1), base64 }) }),
 ]);
 export type FileSource = z.infer<typeof fileSource>;
 
@@ -108,7 +121,7 @@ const retryPolicy = z.strictObject({
 });
 
 export const campaignPatch = z.strictObject({
-  name: line(200).min(1).optional(),
+  name: oneLine(200).min(1).optional(),
   template: template.optional(),
   pool: z.array(id).max(100).optional(),
   rotation: z.enum(ROTATION_POLICIES).optional(),
@@ -342,8 +355,8 @@ export const requests = {
   'accounts.presets': request<SmtpPreset[]>()(empty),
   'accounts.addSmtp': request<Account>()(
     z.strictObject({
-      label: line(200).min(1),
-      fromName: line(200),
+      label: oneLine(200).min(1),
+      fromName: oneLine(200),
       fromAddress: address,
       preset: line(64).default('custom'),
       smtp: smtpSettings,
@@ -357,8 +370,8 @@ export const requests = {
   'accounts.update': request<Account>()(
     z.strictObject({
       id,
-      label: line(200).min(1).optional(),
-      fromName: line(200).optional(),
+      label: oneLine(200).min(1).optional(),
+      fromName: oneLine(200).optional(),
       fromAddress: address.optional(),
       smtp: smtpSettings.partial().optional(),
       password: z.string().max(4096).nullable().optional(),
@@ -384,10 +397,17 @@ export const requests = {
 
   'campaigns.list': request<CampaignSummary[]>()(empty),
   'campaigns.get': request<Campaign>()(z.strictObject({ id })),
-  'campaigns.create': request<Campaign>()(campaignPatch.extend({ name: line(200).min(1) })),
+  'campaigns.create': request<Campaign>()(campaignPatch.extend({ name: oneLine(200).min(1) })),
   'campaigns.update': request<Campaign>()(z.strictObject({ id, patch: campaignPatch })),
   'campaigns.delete': request<{ deleted: true }>()(z.strictObject({ id })),
-  'campaigns.reorder': request<{ reordered: true }>()(z.strictObject({ ids: z.array(id).max(10_000) })),
+  'campaigns.reorder': request<{ reordered: true }>()(
+    z.strictObject({
+      ids: z
+        .array(id)
+        .max(10_000)
+        .refine((ids) => new Set(ids).size === ids.length, 'names a campaign more than once; list each campaign once.'),
+    }),
+  ),
   'campaigns.start': request<Campaign>()(z.strictObject({ id })),
   'campaigns.pause': request<Campaign>()(z.strictObject({ id })),
   'campaigns.resume': request<Campaign>()(z.strictObject({ id })),

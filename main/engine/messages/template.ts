@@ -110,6 +110,10 @@ function problemFromError(part: Part, err: unknown): TemplateProblem {
       column,
     );
   }
+  if (err instanceof RangeError) {
+    // Some other construct nested deep enough to exhaust the stack (e.g. subexpressions).
+    return problem(part, 'The template is nested too deeply to read. Simplify the nested expressions.', null, null);
+  }
   const unknownHelper = /unknown helper (\S+)/.exec(raw)?.[1];
   const message = unknownHelper
     ? `"${unknownHelper}" is not a helper. The helpers are: ${ALL_HELPERS.join(', ')}.`
@@ -199,8 +203,48 @@ function misuse(ast: Ast): { message: string; node: Node } | null {
   return found;
 }
 
+/** Far deeper than any real message; deep enough inputs would overflow the parser's stack. */
+export const MAX_BLOCK_NESTING = 100;
+const BLOCK_TAG = /\{\{\{\{[\s\S]*?\}\}\}\}|\{\{!--[\s\S]*?--\}\}|\{\{!?[\s\S]*?\}\}/g;
+const BLOCK_KIND = /^\{\{~?\s*(?:(#>?|\^|\/)|(else)\s+\S)/;
+
+/**
+ * Finds blocks nested deeper than MAX_BLOCK_NESTING before Handlebars sees them (its parser and
+ * compiler recurse per level). `{{else if …}}` nests one level more in the tree, so it counts.
+ */
+function nestingProblem(part: Part, source: string): TemplateProblem | null {
+  const stack: number[] = [];
+  let depth = 0;
+  for (const m of source.matchAll(BLOCK_TAG)) {
+    const kind = BLOCK_KIND.exec(m[0]);
+    if (!kind) continue;
+    if (kind[1] === '/') depth -= stack.pop() ?? 0;
+    else if (kind[2] && stack.length > 0) {
+      stack[stack.length - 1]! += 1;
+      depth += 1;
+    } else if (kind[1]) {
+      stack.push(1);
+      depth += 1;
+    }
+    if (depth > MAX_BLOCK_NESTING) {
+      const before = source.slice(0, m.index);
+      const line = before.split('\n').length;
+      const column = m.index - before.lastIndexOf('\n');
+      return problem(
+        part,
+        `Blocks are nested more than ${MAX_BLOCK_NESTING} deep here. Close some {{#…}} blocks before opening new ones.`,
+        line,
+        column,
+      );
+    }
+  }
+  return null;
+}
+
 /** Parses one part and checks everything that could make it fail later. */
 function checkPart(part: Part, source: string): { ast: Ast } | { problem: TemplateProblem } {
+  const tooDeep = nestingProblem(part, source);
+  if (tooDeep) return { problem: tooDeep };
   let ast: Ast;
   try {
     ast = hb.parse(source);
