@@ -11,6 +11,7 @@ import { accountUsage } from '../sender/progress';
 import type { Sender } from '../sender/sender';
 import { readSettings } from '../settings';
 import { defaultLimits, findPreset, isConsumerGmail, providerCeiling, SMTP_PRESETS } from '../transports/presets';
+import { cleartextLoginProblem } from '../transports/cleartext-login';
 import { createSmtpTransport } from '../transports/smtp';
 import { describeFailure, type Transport, TransportError } from '../transports/transport';
 import type { Handlers } from './handlers';
@@ -70,6 +71,8 @@ function checkCredentials(smtp: SmtpSettings, password: string | null | undefine
   if (smtp.username === null && password) {
     throw new AppError('invalid_input', 'A password needs a user name. Enter the user name, or clear the password.');
   }
+  const cleartext = cleartextLoginProblem(smtp);
+  if (cleartext) throw new AppError('invalid_input', cleartext);
 }
 
 /** Turns a failed login or connection into a sentence that says what to check. */

@@ -5,6 +5,7 @@ import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { SmtpSettings } from '../../../shared/domain';
 import { redact, registerSecret } from '../log';
 import { NETWORK_CODES } from '../network-codes';
+import { cleartextLoginProblem } from './cleartext-login';
 import { SessionSendError, SmtpSessionPool } from './smtp-pool';
 import { type SendReceipt, type Transport, TransportError, type TransportFailure } from './transport';
 
@@ -100,6 +101,14 @@ export function createSmtpTransport(
   opts: SmtpTransportOptions = {},
 ): Transport {
   registerSecret(password);
+  // Settings stored before this rule existed: the account stops with the reason instead of leaking.
+  const cleartext = cleartextLoginProblem(s);
+  if (cleartext) {
+    const refuse = async (): Promise<never> => {
+      throw new TransportError({ source: 'config', message: cleartext });
+    };
+    return { send: refuse, verify: refuse, close: async () => {} };
+  }
   const pool = new SmtpSessionPool({
     connection: connectionOptions(s, opts),
     auth: s.username === null ? null : { user: s.username, pass: password ?? '' },
