@@ -33,6 +33,7 @@ import { readerOpener } from './feedback/readers';
 import { FeedbackService } from './feedback/service';
 import { tokenKeyLoader } from './feedback/token-key';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
+import { revokeGrant } from './gmail/revoke';
 import { createLogger, type Logger } from './log';
 import { Importer } from './recipients/importer';
 import { createKeychain } from './secrets/keychain';
@@ -178,6 +179,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     ...accountHandlers(ctx, {
       transportFor: (a) => createTransport(ctx, a, google),
       forget: (id) => transports.invalidate(id),
+      revokeGmail: (id) => revokeGrant(ctx.secrets, id, google),
     }),
     ...accountUsageHandler(ctx, () => sender!),
     ...gmailHandlers(ctx, {

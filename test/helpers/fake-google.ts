@@ -62,6 +62,8 @@ export interface FakeGoogleState {
   /** Why an auth request was refused (Google shows an error page, no redirect). */
   authErrors: string[];
   tokenRequests: URLSearchParams[];
+  /** Every POST to the revocation endpoint, form fields as sent. */
+  revokeRequests: URLSearchParams[];
   userinfoRequests: number;
   sendAttempts: number;
   sent: SentMessage[];
@@ -106,6 +108,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     authRequests: [],
     authErrors: [],
     tokenRequests: [],
+    revokeRequests: [],
     userinfoRequests: 0,
     sendAttempts: 0,
     sent: [],
@@ -274,6 +277,25 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     }
   }
 
+  // ---- POST /revoke ----
+  // Google ends the whole grant: the refresh token and the access tokens issued under it.
+
+  function revoke(body: string, res: http.ServerResponse) {
+    const q = new URLSearchParams(body);
+    state.revokeRequests.push(q);
+    const t = q.get('token') ?? '';
+    const grant = state.refreshTokens.get(t) ?? state.accessTokens.get(t);
+    if (!grant) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_token', error_description: 'Token expired or revoked' }));
+      return;
+    }
+    for (const [k, v] of state.refreshTokens) if (v.email === grant.email) state.refreshTokens.delete(k);
+    for (const [k, v] of state.accessTokens) if (v.email === grant.email) state.accessTokens.delete(k);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{}');
+  }
+
   // ---- GET /v1/userinfo ----
 
   function userinfo(req: http.IncomingMessage, res: http.ServerResponse) {
@@ -402,6 +424,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
       if (req.method === 'GET' && url.pathname === '/o/oauth2/v2/auth') return auth(url, res);
       if (req.method === 'POST' && url.pathname === '/token') return tokenEndpoint(body, req, res);
       if (req.method === 'GET' && url.pathname === '/v1/userinfo') return userinfo(req, res);
+      if (req.method === 'POST' && url.pathname === '/revoke') return revoke(body, res);
       if (req.method === 'POST' && sendPath?.[1]) return send(decodeURIComponent(sendPath[1]), body, req, res);
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(googleError(404, 'NOT_FOUND', 'Not Found', 'notFound')));
@@ -415,6 +438,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
       authUrl: `${base}/o/oauth2/v2/auth`,
       tokenUrl: `${base}/token`,
       userinfoUrl: `${base}/v1/userinfo`,
+      revokeUrl: `${base}/revoke`,
       gmailRootUrl: `${base}/`,
     },
     state,

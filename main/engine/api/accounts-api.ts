@@ -5,13 +5,14 @@ import type { ParsedInput } from '../../../shared/contract';
 import type { Account, Limits, SmtpSettings } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
+import type { RevokeOutcome } from '../gmail/revoke';
 import { registerSecret } from '../log';
 import { accountSecretKey } from '../secrets/secret-store';
 import { accountUsage } from '../sender/progress';
 import type { Sender } from '../sender/sender';
 import { readSettings } from '../settings';
-import { defaultLimits, findPreset, isConsumerGmail, providerCeiling, SMTP_PRESETS } from '../transports/presets';
 import { cleartextLoginProblem } from '../transports/cleartext-login';
+import { defaultLimits, findPreset, isConsumerGmail, providerCeiling, SMTP_PRESETS } from '../transports/presets';
 import { createSmtpTransport } from '../transports/smtp';
 import { describeFailure, type Transport, TransportError } from '../transports/transport';
 import type { Handlers } from './handlers';
@@ -135,6 +136,8 @@ export function accountHandlers(
     transportFor: (a: Account) => Promise<Transport>;
     /** Drops any live connection of the account (its settings or password changed, or it is gone). */
     forget?: (accountId: number) => Promise<void> | void;
+    /** Ends a Gmail account's grant at Google before its tokens are deleted. */
+    revokeGmail?: (accountId: number) => Promise<RevokeOutcome>;
   },
 ): Pick<Handlers, AccountHandlerNames> {
   const { store, clock } = ctx;
@@ -291,6 +294,17 @@ export function accountHandlers(
           'conflict',
           `${a.label} is sending ${names}. Pause the campaign or take the account out of its sender pool first.`,
         );
+      }
+      if (a.kind === 'gmail' && deps.revokeGmail) {
+        const outcome = await deps.revokeGmail(id).catch((err: unknown) => ({ failed: String(err) }));
+        if (typeof outcome === 'object') {
+          ctx.log.warn(`the Google grant of removed account ${id} could not be revoked`, outcome.failed);
+          ctx.activity(
+            'warn',
+            `Google could not be reached to end the access of ${a.label}. Remove “Campaign Tray” at ` +
+              'https://myaccount.google.com/permissions to end it by hand.',
+          );
+        }
       }
       // Drafts and paused campaigns forget the account; their recipients keep their history.
       store.removeAccount(id, clock.now());

@@ -7,6 +7,8 @@ export interface GoogleEndpoints {
   tokenUrl: string;
   /** OpenID Connect userinfo: the account's address when the ID token lacks it. */
   userinfoUrl: string;
+  /** Ends a grant (POST, form-encoded `token`): called when a Gmail account is removed. */
+  revokeUrl: string;
   /** Root of the Gmail REST API, e.g. 'https://gmail.googleapis.com/'. */
   gmailRootUrl: string;
 }
@@ -15,6 +17,7 @@ export const GOOGLE_ENDPOINTS: GoogleEndpoints = {
   authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
   tokenUrl: 'https://oauth2.googleapis.com/token',
   userinfoUrl: 'https://openidconnect.googleapis.com/v1/userinfo',
+  revokeUrl: 'https://oauth2.googleapis.com/revoke',
   gmailRootUrl: 'https://gmail.googleapis.com/',
 };
 
