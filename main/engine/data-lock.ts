@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from './errors';
+import { makePrivateDir, PRIVATE_FILE_MODE } from './private-files';
 
 export const LOCK_FILE = 'campaign-tray.lock';
 
@@ -25,12 +26,12 @@ function alive(pid: number): boolean {
 
 /** Takes the folder's lock or explains who holds it. Returns the release function. */
 export function lockDataDir(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
+  makePrivateDir(dataDir);
   const file = path.join(dataDir, LOCK_FILE);
   const mine: LockInfo = { pid: process.pid, host: os.hostname(), at: Date.now() };
   for (let tries = 0; tries < 3; tries++) {
     try {
-      fs.writeFileSync(file, JSON.stringify(mine), { flag: 'wx' });
+      fs.writeFileSync(file, JSON.stringify(mine), { flag: 'wx', mode: PRIVATE_FILE_MODE });
       return () => {
         try {
           const held = JSON.parse(fs.readFileSync(file, 'utf8')) as LockInfo;

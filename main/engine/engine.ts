@@ -35,6 +35,7 @@ import { tokenKeyLoader } from './feedback/token-key';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
 import { revokeGrant } from './gmail/revoke';
 import { createLogger, type Logger } from './log';
+import { securePrivateDir, securePrivateFile } from './private-files';
 import { Importer } from './recipients/importer';
 import { createKeychain } from './secrets/keychain';
 import type { SecretStore } from './secrets/secret-store';
@@ -91,10 +92,14 @@ function appVersion(): string {
 }
 
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  securePrivateDir(opts.dataDir, DB_FILE);
   const unlock = lockDataDir(opts.dataDir);
   let store: Store | null = null;
   try {
-    store = openStore(path.join(opts.dataDir, DB_FILE));
+    const dbFile = path.join(opts.dataDir, DB_FILE);
+    // SQLite gives the WAL and shared-memory files the database file's mode.
+    securePrivateFile(dbFile, [`${dbFile}-wal`, `${dbFile}-shm`]);
+    store = openStore(dbFile);
     return await assemble(opts, store, unlock);
   } catch (err) {
     // A failed start leaves neither the database nor the folder's lock held.

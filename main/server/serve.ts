@@ -6,6 +6,7 @@ import { createEngine } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
 import { createDispatcher } from '../rpc/dispatch';
+import { makePrivateDir } from '../engine/private-files';
 import { parseServeArgs } from './args';
 import { startHttpServer } from './http-server';
 
@@ -23,7 +24,7 @@ async function main() {
   const opts = parseServeArgs(process.argv.slice(2));
   const log = createLogger();
   const dir = rendererDir();
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  makePrivateDir(opts.dataDir);
   const engine = await createEngine({
     dataDir: opts.dataDir,
     host: 'headless',

@@ -12,6 +12,9 @@ import { createLogger } from '../engine/log';
 import { createDispatcher } from '../rpc/dispatch';
 import { electronLoginItem, electronNotifier, electronPower, electronTray } from './electron-ui';
 import { engineLink } from './engine-link';
+import { makePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../engine/private-files';
+import { pickFile } from './file-dialog';
+import { bindFileIpc } from './file-ipc';
 import { bindIpc, forwardEvents, type IpcEventLike, isTrustedFrameUrl } from './ipc-binding';
 import { startLoginItem } from './login-item';
 import { ShellModel } from './model';
@@ -47,10 +50,10 @@ let stopping = false;
 function openLogFile(dataDir: string) {
   try {
     const dir = path.join(dataDir, 'logs');
-    fs.mkdirSync(dir, { recursive: true });
+    makePrivateDir(dir);
     const file = path.join(dir, 'main.log');
     if (fs.existsSync(file) && fs.statSync(file).size > LOG_ROTATE_BYTES) fs.renameSync(file, `${file}.1`);
-    logSink = fs.createWriteStream(file, { flags: 'a' });
+    logSink = fs.createWriteStream(file, { flags: 'a', mode: PRIVATE_FILE_MODE });
     logSink.on('error', () => {
       logSink = null;
     });
@@ -79,7 +82,9 @@ async function start(where: AppLocation) {
   hardenSession(session.defaultSession, where);
 
   const dataDir = app.getPath('userData');
-  fs.mkdirSync(dataDir, { recursive: true });
+  // The app's own folder (Electron may have created it already): only the user may read it.
+  makePrivateDir(dataDir);
+  if (process.platform !== 'win32') fs.chmodSync(dataDir, PRIVATE_DIR_MODE);
   engine = await createEngine({
     dataDir,
     host: 'electron',

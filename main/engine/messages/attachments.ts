@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { AttachmentRef } from '../../../shared/domain';
 import { AppError } from '../errors';
+import { makePrivateDirAsync, PRIVATE_FILE_MODE } from '../private-files';
 
 /**
  * Total per campaign. Gmail and most SMTP providers refuse messages over 25 MB, counted as sent:
@@ -122,10 +123,10 @@ export async function storeAttachment(
   const filename = safeFileName(name);
   const ref: AttachmentRef = { id: randomUUID(), filename, size: bytes.length, contentType: contentTypeOf(filename) };
   const target = attachmentPath(dataDir, campaignId, ref);
-  await fs.mkdir(path.dirname(target), { recursive: true });
+  await makePrivateDirAsync(path.dirname(target));
   // Written aside and renamed, so a crash never leaves half a file under the final name.
   const partial = `${target}.partial`;
-  await fs.writeFile(partial, bytes);
+  await fs.writeFile(partial, bytes, { mode: PRIVATE_FILE_MODE });
   await fs.rename(partial, target);
   return ref;
 }

@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makePrivateDirAsync, PRIVATE_FILE_MODE } from '../private-files';
 import type { Store } from '../store';
 import { type SendReceipt, type Transport, TransportError } from './transport';
 
@@ -43,8 +44,8 @@ export function createOutboxTransport(deps: { dir: string; store: Store; now: ()
       const tmp = path.join(folder, `.${base}.${randomBytes(6).toString('hex')}.tmp`);
       let file = path.join(folder, `${base}.eml`);
       try {
-        await fs.promises.mkdir(folder, { recursive: true });
-        const fh = await fs.promises.open(tmp, 'wx');
+        await makePrivateDirAsync(folder);
+        const fh = await fs.promises.open(tmp, 'wx', PRIVATE_FILE_MODE);
         try {
           await fh.writeFile(message.raw);
           await fh.sync();
@@ -73,8 +74,8 @@ export function createOutboxTransport(deps: { dir: string; store: Store; now: ()
     async verify(): Promise<void> {
       const probe = path.join(dir, `.probe-${randomBytes(6).toString('hex')}`);
       try {
-        await fs.promises.mkdir(dir, { recursive: true });
-        await fs.promises.writeFile(probe, 'ok', { flag: 'wx' });
+        await makePrivateDirAsync(dir);
+        await fs.promises.writeFile(probe, 'ok', { flag: 'wx', mode: PRIVATE_FILE_MODE });
         await fs.promises.rm(probe, { force: true });
       } catch (err) {
         throw notWritable(dir, err);
