@@ -1,19 +1,20 @@
 // Importing recipients from a spreadsheet export in two steps: a preview that guesses the format
 // and the columns, then a commit the user confirms with their column choice. The commit reads the
-// whole file into a staging file first (so a broken file writes nothing), then writes the rows
-// in small transactions, yielding between them so the app stays responsive.
+// whole file into a staging table first, a chunk per transaction and yielding between chunks (so a
+// broken file writes nothing and the app stays responsive), then moves every staged row into the
+// campaign in one transaction: a commit that fails leaves the campaign exactly as it was.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { FileDownload, FileSource, ImportIssue, ImportPreview, ImportReport } from '../../../shared/contract';
 import type { MergeField } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { csvLine } from '../exports/csv';
+import { makePrivateDirAsync, PRIVATE_FILE_MODE } from '../private-files';
 import { moveCampaign } from '../sender/campaign-status';
-import type { NewRecipient } from '../store/recipients';
+import type { StagedRow } from '../store/import-staging';
 import { yieldToEventLoop } from '../yield';
 import { parseAddress } from './address';
 import { type CsvFormat, emptyFile, type LocalFile, openFileSource, readCsv, readHead, sniffCsv } from './csv-reader';
@@ -39,9 +40,6 @@ interface PendingImport {
   touchedAt: number;
 }
 
-/** One validated row waiting in the staging file. */
-type Staged = [row: number, address: string, key: string, fields: Record<string, string>];
-
 const invalid = (message: string) => new AppError('import_invalid', message);
 
 export class Importer {
@@ -57,7 +55,7 @@ export class Importer {
     this.openCampaign(campaignId);
     await this.sweep();
     const importId = randomUUID();
-    const local = await openFileSource(source, this.tmpDir, importId);
+    const local = await openFileSource(source, this.tmpDir, importId, this.ctx.files);
     try {
       const format = await sniffCsv(local);
       const [header, ...rows] = await readHead(local.file, format, PREVIEW_ROWS + 1);
@@ -144,16 +142,16 @@ export class Importer {
         `Column ${outside + 1} does not exist; the file has ${columns.length} columns.`,
       );
     }
-    await this.assertUnchanged(p);
     // The address column is always kept, so every recipient carries it as a field too.
     const kept = [...new Set([...(fieldColumns ?? columns.keys()), emailColumn])].sort((a, b) => a - b);
 
+    // Claimed before the first await: a second commit of this import arriving meanwhile is a conflict.
     p.state = 'committing';
-    await fsp.mkdir(this.tmpDir, { recursive: true });
-    const staging = path.join(this.tmpDir, `${importId}.staging`);
     const rejectedFile = path.join(this.tmpDir, `${importId}.rejected.csv`);
     try {
-      const read = await this.stage({ ...p, columns }, emailColumn, kept, staging, rejectedFile);
+      await this.assertUnchanged(p);
+      await makePrivateDirAsync(this.tmpDir);
+      const read = await this.stage({ ...p, columns }, emailColumn, kept, rejectedFile);
       if (read.valid === 0) {
         const label = columns[emailColumn]!.label;
         throw invalid(
@@ -162,9 +160,8 @@ export class Importer {
             : `No row has a valid address in column "${label}". Pick the column that holds the email addresses.`,
         );
       }
-      const written = await this.write(p, staging);
-      this.mergeCampaignFields(
-        p.campaignId,
+      const written = this.write(
+        p,
         kept.map((i) => columns[i]!),
       );
       p.state = 'committed';
@@ -196,15 +193,15 @@ export class Importer {
           `${report.suppressed} suppressed, ${report.invalid} invalid)`,
         { campaignId: p.campaignId },
       );
-      if (report.added > 0) this.settleCampaign(p.campaignId);
+      if (report.added > 0) this.ctx.wake();
       this.ctx.hub.emit('campaigns.changed', { campaignId: p.campaignId });
       return report;
     } catch (err) {
-      p.state = 'ready';
+      if (p.state === 'committing') p.state = 'ready';
       await fsp.rm(rejectedFile, { force: true });
       throw err;
     } finally {
-      await fsp.rm(staging, { force: true });
+      this.ctx.store.importStaging.discard(importId);
     }
   }
 
@@ -232,14 +229,15 @@ export class Importer {
 
   // ---- the two passes -----------------------------------------------------------------------
 
-  /** Pass 1: validate every row; good rows go to the staging file, bad ones to the rejected CSV. */
-  private async stage(p: PendingImport, emailColumn: number, kept: number[], staging: string, rejectedFile: string) {
+  /** Pass 1: validate every row; good rows go to the staging table, bad ones to the rejected CSV. */
+  private async stage(p: PendingImport, emailColumn: number, kept: number[], rejectedFile: string) {
+    const { importStaging } = this.ctx.store;
+    importStaging.discard(p.importId);
     const labels = p.columns.map((c) => c.label);
     const keys = kept.map((i) => p.columns[i]!.key);
-    const good = await fsp.open(staging, 'w');
-    const bad = await fsp.open(rejectedFile, 'w');
+    const bad = await fsp.open(rejectedFile, 'w', PRIVATE_FILE_MODE);
     const issues: ImportIssue[] = [];
-    let goodLines: string[] = [];
+    let good: StagedRow[] = [];
     let badLines: string[] = [csvLine(['row', 'reason', ...labels])];
     // Rows are numbered 1-based among the data rows: the first row under the header is row 1, and
     // blank lines are not counted.
@@ -272,16 +270,17 @@ export class Importer {
           kept.forEach((col, k) => {
             fields[keys[k]!] = rec.cells[col] ?? '';
           });
-          goodLines.push(stagedLine([row, parsed.address, parsed.key, fields]));
+          good.push({ row, address: parsed.address, addressKey: parsed.key, fields });
         } else {
           invalidRows++;
           if (issues.length < MAX_ISSUES) issues.push({ row, value: cell.slice(0, 320), reason: parsed.reason });
           const cells = Array.from({ length: Math.max(labels.length, rec.cells.length) }, (_, i) => rec.cells[i] ?? '');
           badLines.push(csvLine([String(row), parsed.reason, ...cells]));
         }
-        if (goodLines.length >= CHUNK_ROWS) {
-          await good.write(`${goodLines.join('\n')}\n`);
-          goodLines = [];
+        if (good.length >= CHUNK_ROWS) {
+          importStaging.add(p.importId, valid - good.length, good);
+          good = [];
+          await yieldToEventLoop();
         }
         if (badLines.length >= CHUNK_ROWS) {
           await bad.write(badLines.join(''));
@@ -289,10 +288,9 @@ export class Importer {
         }
         if (row % CHUNK_ROWS === 0) progress();
       }
-      if (goodLines.length) await good.write(`${goodLines.join('\n')}\n`);
+      if (good.length) importStaging.add(p.importId, valid - good.length, good);
       if (badLines.length) await bad.write(badLines.join(''));
     } finally {
-      await good.close();
       await bad.close();
     }
     progress();
@@ -300,52 +298,39 @@ export class Importer {
   }
 
   /**
-   * Pass 2: staged rows into the campaign, a chunk per transaction. Suppressed addresses are left
-   * out; the table's unique (campaign, key) makes repeats within the file and with earlier imports
-   * count as duplicates. In this phase, progress counts staged rows handled and staging bytes.
+   * Pass 2: every staged row into the campaign in one transaction, with the new merge fields and
+   * the campaign's status settled, so a failure anywhere leaves the campaign as it was. Suppressed
+   * addresses are left out; the table's unique (campaign, key) makes repeats within the file and
+   * with earlier imports count as duplicates.
    */
-  private async write(p: PendingImport, staging: string) {
+  private write(p: PendingImport, fields: MergeField[]) {
     const { store, clock, hub } = this.ctx;
-    const totalBytes = (await fsp.stat(staging)).size;
-    let bytesRead = 0;
-    let handled = 0;
-    let added = 0;
-    let duplicates = 0;
-    let suppressed = 0;
-    const duplicateRows: ImportIssue[] = [];
-    const flush = (chunk: Staged[]) => {
-      const rows = chunk.map(([, address, addressKey, fields]): NewRecipient => ({ address, addressKey, fields }));
-      const r = store.addRecipients(p.campaignId, rows, clock.now(), (i) => {
-        if (duplicateRows.length >= MAX_ISSUES) return;
-        duplicateRows.push({
-          row: chunk[i]![0],
-          value: chunk[i]![1],
-          reason: 'Already in this campaign (from an earlier row or import)',
-        });
-      });
-      added += r.added;
-      duplicates += r.duplicates;
-      suppressed += r.suppressed;
-      handled += chunk.length;
-      hub.emit('import.progress', { importId: p.importId, phase: 'writing', rowsRead: handled, bytesRead, totalBytes });
-    };
-    const lines = readline.createInterface({
-      input: fs.createReadStream(staging),
-      crlfDelay: Number.POSITIVE_INFINITY,
+    hub.emit('import.progress', {
+      importId: p.importId,
+      phase: 'writing',
+      rowsRead: 0,
+      bytesRead: 0,
+      totalBytes: p.source.size,
     });
-    let chunk: Staged[] = [];
-    for await (const line of lines) {
-      if (!line) continue;
-      bytesRead += Buffer.byteLength(line) + 1;
-      chunk.push(JSON.parse(line) as Staged);
-      if (chunk.length >= CHUNK_ROWS) {
-        flush(chunk);
-        chunk = [];
-        await yieldToEventLoop();
-      }
+    try {
+      const written = store.commitImport(p.importId, p.campaignId, clock.now(), MAX_ISSUES, (counts) => {
+        this.mergeCampaignFields(p.campaignId, fields);
+        if (counts.added > 0) this.settleCampaign(p.campaignId);
+      });
+      const duplicateRows: ImportIssue[] = written.duplicateRows.map((d) => ({
+        row: d.row,
+        value: d.address,
+        reason: 'Already in this campaign (from an earlier row or import)',
+      }));
+      return { ...written, duplicateRows };
+    } catch (err) {
+      this.ctx.log.error(`import ${p.importId} could not be written`, err);
+      throw new AppError(
+        'internal',
+        'The database refused the new recipients (is the disk full?). Nothing was imported: free some space and ' +
+          'commit the import again.',
+      );
     }
-    if (chunk.length) flush(chunk);
-    return { added, duplicates, suppressed, duplicateRows };
   }
 
   // ---- bookkeeping ----------------------------------------------------------------------------
@@ -361,7 +346,6 @@ export class Importer {
     if (c?.status === 'cancelled') {
       while (store.recipients.moveChunk(campaignId, 'queued', 'skipped', clock.now()) > 0);
     }
-    this.ctx.wake();
   }
 
   private openCampaign(campaignId: number) {
@@ -420,12 +404,4 @@ export class Importer {
     await p.source.discard();
     if (p.rejectedFile) await fsp.rm(p.rejectedFile, { force: true });
   }
-}
-
-/**
- * One staged row as one line of JSON. JSON leaves U+2028 and U+2029 bare, but readline ends a
- * line at them, so a field holding one would split its row in pass 2: escape them.
- */
-function stagedLine(s: Staged): string {
-  return JSON.stringify(s).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }

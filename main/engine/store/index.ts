@@ -6,6 +6,7 @@ import { activityRepo } from './activity';
 import { campaignsRepo } from './campaigns';
 import { type Db, openDatabase } from './db';
 import { feedbackRepo } from './feedback';
+import { importStagingRepo } from './import-staging';
 import { ledgerRepo } from './ledger';
 import { outboxRepo } from './outbox';
 import { outcomesRepo } from './outcomes';
@@ -28,6 +29,7 @@ export function createStore(db: Db) {
     outcomes: outcomesRepo(db, versions),
     feedback: feedbackRepo(db),
     settings: settingsRepo(db),
+    importStaging: importStagingRepo(db),
   };
   // Failed rows from before failure keys existed group with the rest once they have one.
   repos.recipients.backfillFailureKeys();

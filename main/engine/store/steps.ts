@@ -4,6 +4,7 @@
 import type { accountsRepo } from './accounts';
 import type { campaignsRepo } from './campaigns';
 import type { Db } from './db';
+import type { importStagingRepo, StagedCommit } from './import-staging';
 import type { NewRecipient, recipientsRepo } from './recipients';
 import type { suppressionsRepo } from './suppressions';
 
@@ -12,6 +13,7 @@ interface Repos {
   campaigns: ReturnType<typeof campaignsRepo>;
   recipients: ReturnType<typeof recipientsRepo>;
   suppressions: ReturnType<typeof suppressionsRepo>;
+  importStaging: ReturnType<typeof importStagingRepo>;
 }
 
 export function storeSteps(db: Db, r: Repos) {
@@ -38,6 +40,24 @@ export function storeSteps(db: Db, r: Repos) {
      * Adds imported rows to a campaign, leaving out suppressed addresses, checked in the same
      * transaction as the insert so an unsubscribe cannot slip between the two.
      */
+    /**
+     * Moves an import's staged rows into its campaign, then runs `alongside` (new merge fields, the
+     * campaign's status) in the same transaction: all of it lands, or none of it.
+     */
+    commitImport: db.transaction(
+      (
+        importId: string,
+        campaignId: number,
+        now: number,
+        maxDuplicates: number,
+        alongside: (c: StagedCommit) => void,
+      ): StagedCommit => {
+        const counts = r.importStaging.moveInto(importId, campaignId, now, maxDuplicates);
+        alongside(counts);
+        return counts;
+      },
+    ),
+
     addRecipients: db.transaction(
       (campaignId: number, rows: readonly NewRecipient[], now: number, onDuplicate?: (index: number) => void) => {
         const blocked = r.suppressions.suppressedAmong(rows.map((row) => row.addressKey));
