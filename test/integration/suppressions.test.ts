@@ -246,8 +246,9 @@ describe('suppressions.export', () => {
     expect(out.contentType).toBe('text/csv');
     expect(out.content.split('\r\n')).toEqual([
       '\ufeffaddress,reason,source,added',
-      `'+list@example.com,complained,"'=cmd|""/c calc""!A1",2026-01-05T09:30:00.000Z`,
-      `'-x@example.com,complained,"'=cmd|""/c calc""!A1",2026-01-05T09:30:00.000Z`,
+      // A plain address behind + or - is no formula: it stays as written, so the file re-imports.
+      `+list@example.com,complained,"'=cmd|""/c calc""!A1",2026-01-05T09:30:00.000Z`,
+      `-x@example.com,complained,"'=cmd|""/c calc""!A1",2026-01-05T09:30:00.000Z`,
       `ann@example.com,complained,"'=cmd|""/c calc""!A1",2026-01-05T09:30:00.000Z`,
       '',
     ]);

@@ -82,7 +82,7 @@ export function suppressionsHandlers(ctx: EngineContext): Pick<Handlers, Suppres
           yield page.map((s) => [s.address, s.reason, s.source, new Date(s.createdAt).toISOString()]);
         }
       };
-      const content = await toCsvPaged(['address', 'reason', 'source', 'added'], pages());
+      const content = await toCsvPaged(['address', 'reason', 'source', 'added'], pages(), { addressColumn: 0 });
       return { filename: `suppressions-${day}.csv`, contentType: 'text/csv', content };
     },
   };

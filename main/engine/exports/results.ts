@@ -44,6 +44,6 @@ export async function campaignResultsCsv(ctx: EngineContext, campaignId: number)
       ]);
     }
   }
-  const content = await toCsvPaged(header, pages());
+  const content = await toCsvPaged(header, pages(), { addressColumn: 0 });
   return { filename: csvFileName(c.name), contentType: 'text/csv; charset=utf-8', content };
 }

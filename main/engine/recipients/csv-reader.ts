@@ -9,6 +9,7 @@ import { CsvError, parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import type { FileSource } from '../../../shared/contract';
 import { AppError } from '../errors';
+import { unguardCell } from '../exports/csv';
 import { type DetectedEncoding, detectDelimiter, detectEncoding } from './detect';
 
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -135,7 +136,8 @@ export async function* readCsv(file: string, format: CsvFormat): AsyncGenerator<
   else pipeline(input, iconv.decodeStream(format.encoding.name), parser, done);
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
-      yield { cells: cells.map((c) => c.trim()), bytesRead: input.bytesRead };
+      // A cell the app's own export guarded against formulas comes back as it was.
+      yield { cells: cells.map((c) => unguardCell(c.trim())), bytesRead: input.bytesRead };
     }
   } catch (err) {
     throw explainCsvError(err);
