@@ -60,9 +60,13 @@ const page = { offset: z.number().int().min(0).default(0), limit: z.number().int
 const keyset = { after: id.optional(), limit: z.number().int().min(1).max(500).default(100) };
 const ids = z.array(id).min(1).max(10_000);
 
-/** A file the engine reads: a local path (Electron, CLI) or an uploaded body (browser). */
+/**
+ * A file the engine reads. Never a path: the page names a file by the opaque id the main process
+ * gave it (`fileId`: picked in the desktop app's dialog or dropped on its window, or uploaded to the
+ * headless server by `POST /upload`), or sends a small body inline (`upload`).
+ */
 export const fileSource = z.union([
-  z.strictObject({ path: line(4096).min(1) }),
+  z.strictObject({ fileId: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, 'is not a file id.') }),
   z.strictObject({ upload: z.strictObject({ name: line(255).min(1), base64 }) }),
 ]);
 export type FileSource = z.infer<typeof fileSource>;
@@ -232,6 +236,13 @@ export interface FileDownload {
   filename: string;
   contentType: string;
   content: string;
+}
+
+/** A file the main process took in (dialog, drop or HTTP upload), for a `{ fileId }` source. */
+export interface UploadedFile {
+  fileId: string;
+  name: string;
+  size: number;
 }
 
 export interface Paged<T> {

@@ -115,10 +115,22 @@ export function benchCampaign(t: Tray, name: string, pool: number[]): Promise<Ca
 }
 
 export async function importFile(t: Tray, campaignId: number, file: string) {
-  const preview = await t.call('recipients.importPreview', { campaignId, source: { path: file } });
+  // The file as the desktop shell hands it over: registered by the main process, named by its id.
+  const { fileId } = t.engine.files.register({
+    path: file,
+    name: path.basename(file),
+    owned: false,
+    size: fs.statSync(file).size,
+  });
+  const preview = await t.call('recipients.importPreview', { campaignId, source: { fileId } });
   if (preview.emailColumn === null) throw new Error('the bench file has no email column');
   return t.call('recipients.importCommit', { importId: preview.importId, emailColumn: preview.emailColumn });
 }
+
+/** A file sent inline, as a page without a file picker would (the soak's app runs in another process). */
+export const uploadOf = (file: string) => ({
+  upload: { name: path.basename(file), base64: fs.readFileSync(file).toString('base64') },
+});
 
 export const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 

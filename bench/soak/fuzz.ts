@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { requests } from '../../shared/contract';
 import type { Result } from '../../shared/result';
+import { uploadOf } from '../lib/tray';
 
 type Dispatch = (name: string, input: unknown) => Promise<Result<unknown>>;
 type Def = { type: string; [k: string]: unknown };
@@ -271,7 +272,7 @@ export interface CsvCounts {
   problems: string[];
 }
 
-/** Imports each file into `campaignId` by path (preview, then commit when there is a column). */
+/** Imports each file into `campaignId` (preview, then commit when there is a column). */
 export async function fuzzCsv(
   dispatch: Dispatch,
   campaignId: number,
@@ -298,7 +299,7 @@ export async function fuzzCsv(
     const preview = check(
       what,
       'preview',
-      await dispatch('recipients.importPreview', { campaignId, source: { path: file } }),
+      await dispatch('recipients.importPreview', { campaignId, source: uploadOf(file) }),
     );
     if (preview.ok) {
       const p = preview.value as { importId: string; emailColumn: number | null };

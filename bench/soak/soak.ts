@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Campaign, RecipientState, StateCounts } from '../../shared/domain';
 import { seeded } from '../../test/helpers/prng';
 import { slidingWindows } from '../lib/stats';
+import { uploadOf } from '../lib/tray';
 import { Killed, SoakApp } from './app';
 import { type CsvCounts, type FuzzCounts, fuzzContract, fuzzCsv } from './fuzz';
 import { countsByCampaign, readRecipients } from './oracle';
@@ -177,7 +178,7 @@ export async function runSoak(cfg: SoakConfig): Promise<SoakReport> {
       const file = path.join(root, `list-${k + 1}.csv`);
       writeList(file, addresses);
       const c = await app.call('campaigns.create', { name: `Soak ${k + 1}`, pool: accountIds, template, retry });
-      const preview = await app.call('recipients.importPreview', { campaignId: c.id, source: { path: file } });
+      const preview = await app.call('recipients.importPreview', { campaignId: c.id, source: uploadOf(file) });
       await app.call('recipients.importCommit', { importId: preview.importId, emailColumn: preview.emailColumn ?? 0 });
       campaigns.push(c);
     }
@@ -347,7 +348,7 @@ export async function runSoak(cfg: SoakConfig): Promise<SoakReport> {
         template: c.template,
         retry: c.retry,
       });
-      const preview = await app.call('recipients.importPreview', { campaignId: created.id, source: { path: file } });
+      const preview = await app.call('recipients.importPreview', { campaignId: created.id, source: uploadOf(file) });
       await app.call('recipients.importCommit', { importId: preview.importId, emailColumn: preview.emailColumn ?? 0 });
       await app.call('campaigns.start', { id: created.id });
       actions.copies!++;
@@ -468,7 +469,7 @@ export async function runSoak(cfg: SoakConfig): Promise<SoakReport> {
       guardFile,
       Array.from({ length: 500 }, (_, i) => `keep${i}@guard.example`),
     );
-    const gp = await app.call('recipients.importPreview', { campaignId: guard.id, source: { path: guardFile } });
+    const gp = await app.call('recipients.importPreview', { campaignId: guard.id, source: uploadOf(guardFile) });
     await app.call('recipients.importCommit', { importId: gp.importId, emailColumn: gp.emailColumn ?? 0 });
     const target = await app.call('campaigns.create', { name: 'Fuzz target', pool: accountIds, template });
     const snapshot = () => JSON.stringify(readRecipients(app.dataDir).filter((r) => r.campaignId !== target.id));
@@ -561,7 +562,7 @@ async function startThrottleCase(
       file,
       Array.from({ length: n }, (_, i) => `t${i}@throttle.example`),
     );
-    const preview = await app.call('recipients.importPreview', { campaignId: c.id, source: { path: file } });
+    const preview = await app.call('recipients.importPreview', { campaignId: c.id, source: uploadOf(file) });
     await app.call('recipients.importCommit', { importId: preview.importId, emailColumn: preview.emailColumn ?? 0 });
     const t0 = Date.now();
     await app.call('campaigns.start', { id: c.id });

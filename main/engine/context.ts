@@ -5,6 +5,7 @@ export type EngineHost = 'electron' | 'headless';
 import type { ActivityEntry } from '../../shared/domain';
 import type { Clock } from './clock';
 import type { EventHub } from './events/hub';
+import type { FileRegistry } from './files/registry';
 import type { Logger } from './log';
 import type { SecretStore } from './secrets/secret-store';
 import type { Store } from './store';
@@ -17,8 +18,8 @@ export interface EngineContext {
   random: () => number;
   secrets: SecretStore;
   log: Logger;
-  /** Whether file sources may name local paths (the desktop app) or must be uploads (headless). */
-  localPaths: boolean;
+  /** Files the shell or the server took in for the page, by opaque id. */
+  files: FileRegistry;
   /** Wakes the sender at once: new work, resume, a new or repaired account. */
   wake(): void;
   /** Writes a line to the activity log and pushes it to subscribers. */

@@ -32,6 +32,7 @@ import { createProcessor } from './feedback/process';
 import { readerOpener } from './feedback/readers';
 import { FeedbackService } from './feedback/service';
 import { tokenKeyLoader } from './feedback/token-key';
+import { FileRegistry } from './files/registry';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
 import { revokeGrant } from './gmail/revoke';
 import { createLogger, type Logger } from './log';
@@ -75,6 +76,8 @@ export interface Engine {
   hub: EventHub;
   store: Store;
   sender: Sender;
+  /** Where the shell (dialog, drop) and the server (HTTP upload) register files for the page. */
+  files: FileRegistry;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -115,6 +118,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
   const hub = new EventHub(clock);
   const google = opts.google ?? GOOGLE_ENDPOINTS;
   let sender: Sender | null = null;
+  const files = new FileRegistry(() => clock.now());
 
   const ctx: EngineContext = {
     dataDir: opts.dataDir,
@@ -124,7 +128,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     random: opts.random ?? Math.random,
     secrets: opts.secrets ?? createKeychain(),
     log,
-    localPaths: opts.host === 'electron',
+    files,
     wake: () => sender?.wake(),
     activity(level, message, refs = {}) {
       const entry = store.activity.add({
@@ -213,6 +217,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     hub,
     store,
     sender,
+    files,
     async start() {
       sender!.start();
       feedback.start();
@@ -226,6 +231,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
         // Bounded: a send still hanging after the sender's wait stays `sending` → uncertain next start.
         await Promise.race([transports.closeAll(), new Promise((r) => setTimeout(r, 2_000).unref())]);
         await importer.dispose();
+        files.dispose();
       } finally {
         hub.close();
         store.close();

@@ -4,10 +4,24 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { UPLOAD_PATH } from '../../shared/bridge';
 import type { EventHub } from '../engine/events/hub';
+import type { FileRegistry } from '../engine/files/registry';
 import type { Logger } from '../engine/log';
 import type { Dispatch } from '../rpc/dispatch';
-import { bindWebSocket, type WsBinding } from './ws-binding';
+import { createUploadHandler, MAX_UPLOAD_BYTES } from './upload';
+import { bindWebSocket, MAX_SOCKETS, REFUSED_UPGRADES_PER_MINUTE, type WsBinding } from './ws-binding';
+
+export { UPLOAD_TOKEN_HEADER as TOKEN_HEADER } from '../../shared/bridge';
+export { UPLOAD_PATH };
+
+export interface ServerLimits {
+  /** Open WebSockets at once (browser tabs). */
+  maxSockets: number;
+  maxUploadBytes: number;
+  /** Refused upgrades answered (and logged) per minute; past that they get 429 and no log line. */
+  refusedPerMinute: number;
+}
 
 export interface HttpServerOptions {
   /** Folder with the built renderer (index.html and assets/). */
@@ -17,7 +31,12 @@ export interface HttpServerOptions {
   token: string;
   dispatch: Dispatch;
   hub: EventHub;
+  /** Where uploads are registered for requests to name by id. */
+  files: FileRegistry;
+  /** Where upload bodies are written: a private folder inside the data folder. */
+  uploadDir: string;
   log: Logger;
+  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningServer {
@@ -113,18 +132,43 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
   const server = http.createServer();
   let port = opts.port;
   let ws: WsBinding | null = null;
+  const limits: ServerLimits = {
+    maxSockets: MAX_SOCKETS,
+    maxUploadBytes: MAX_UPLOAD_BYTES,
+    refusedPerMinute: REFUSED_UPGRADES_PER_MINUTE,
+    ...opts.limits,
+  };
+  let upload: ReturnType<typeof createUploadHandler> | null = null;
 
   server.on('request', (req, res) => {
     const headers = securityHeaders(port);
     if (!allowedHosts(port).includes(req.headers.host ?? '')) {
+      req.resume();
       plain(res, 421, 'This server answers only to its own address (127.0.0.1 or localhost).', headers);
+      return;
+    }
+    const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+    if (urlPath === UPLOAD_PATH) {
+      if (req.method !== 'POST' || !upload) {
+        req.resume();
+        plain(res, 405, 'Method not allowed.', { ...headers, Allow: 'POST' });
+        return;
+      }
+      void upload(req, (status, body) => {
+        if (res.headersSent) return;
+        if (typeof body === 'string') {
+          plain(res, status, body, { ...headers, ...(status === 413 ? { Connection: 'close' } : {}) });
+          return;
+        }
+        res.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify(body));
+      });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       plain(res, 405, 'Method not allowed.', { ...headers, Allow: 'GET, HEAD' });
       return;
     }
-    const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
     const file = resolveStaticPath(opts.rendererDir, urlPath);
     if (!file) {
       plain(res, 400, 'Bad path.', headers);
@@ -165,6 +209,16 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
         token: opts.token,
         allowedHosts: allowedHosts(port),
         allowedOrigins: allowedOrigins(port),
+        log: opts.log,
+        maxSockets: limits.maxSockets,
+        refusedPerMinute: limits.refusedPerMinute,
+      });
+      upload = createUploadHandler({
+        token: opts.token,
+        allowedOrigins: allowedOrigins(port),
+        files: opts.files,
+        dir: opts.uploadDir,
+        maxBytes: limits.maxUploadBytes,
         log: opts.log,
       });
       const origin = `http://${HOST}:${port}`;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { createEngine } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
-import { createDispatcher } from '../rpc/dispatch';
 import { makePrivateDir } from '../engine/private-files';
+import { createDispatcher } from '../rpc/dispatch';
 import { parseServeArgs } from './args';
 import { startHttpServer } from './http-server';
 
@@ -39,6 +39,8 @@ async function main() {
     token,
     dispatch: createDispatcher(engine.handlers, log),
     hub: engine.hub,
+    files: engine.files,
+    uploadDir: path.join(opts.dataDir, 'tmp'),
     log,
   });
   console.log(`Campaign Tray is running at ${server.url}`);

@@ -1,8 +1,8 @@
 // Binds the contract to a WebSocket at /ws. The upgrade needs three things: a Host naming this
-// server, an Origin equal to this server's own page, and the session token (as subprotocol
-// `ct.<token>` or `?token=`). Frames: {id, method, input} in, {id, result} out, and
-// {event, payload} pushed for every hub event.
-import crypto from 'node:crypto';
+// server, an Origin equal to this server's own page, and the session token as subprotocol
+// `ct.<token>` (never in the URL, where logs and history keep it). Frames: {id, method, input}
+// in, {id, result} out, and {event, payload} pushed for every hub event. Frames are small (files
+// go over POST /upload), sockets are capped, and refused upgrades are rate-limited.
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -13,6 +13,7 @@ import type { Result } from '../../shared/result';
 import type { EventHub } from '../engine/events/hub';
 import type { Logger } from '../engine/log';
 import type { Dispatch } from '../rpc/dispatch';
+import { sameSecret } from './secret-compare';
 
 export interface WsBindingOptions {
   dispatch: Dispatch;
@@ -21,41 +22,68 @@ export interface WsBindingOptions {
   allowedHosts: readonly string[];
   allowedOrigins: readonly string[];
   log: Logger;
+  maxSockets?: number;
+  refusedPerMinute?: number;
 }
 
 export interface WsBinding {
   close(): Promise<void>;
 }
 
-/** Uploads travel base64 inside a request (see MAX_UPLOAD_BASE64 in the contract). */
-export const MAX_FRAME_BYTES = 100 * 1024 * 1024;
+/** A request frame. Files travel over POST /upload; an inline upload in a frame stays small. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+/** Open sockets at once: a handful of tabs, not an unbounded number of connections. */
+export const MAX_SOCKETS = 16;
+/** Refused upgrades answered (and logged) per minute before the rest get a bare 429. */
+export const REFUSED_UPGRADES_PER_MINUTE = 30;
 /** Request ids are echoed back; keep them small so a client cannot make us echo megabytes. */
 const MAX_ID_LENGTH = 100;
 
 /** `stale`: the page's own, with a token of an earlier run; told so over the socket (see below). */
-type Refusal = { status: 400 | 401 | 403 | 404 | 421; text: string; stale?: true };
+type Refusal = { status: 400 | 401 | 403 | 404 | 421 | 429 | 503; text: string; stale?: true };
 
 /** At most 123 bytes: the limit of a close frame's reason. */
 export const STALE_TOKEN_REASON = 'The server was restarted: open the new address it printed.';
 
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  // timingSafeEqual needs equal lengths; compare against itself to keep the timing flat.
-  if (a.length !== b.length) {
-    crypto.timingSafeEqual(b, b);
-    return false;
-  }
-  return crypto.timingSafeEqual(a, b);
-}
-
-function tokenOf(req: http.IncomingMessage, url: URL): string | null {
+function tokenOf(req: http.IncomingMessage): string | null {
   const offered = (req.headers['sec-websocket-protocol'] ?? '')
     .split(',')
     .map((p) => p.trim())
     .find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX));
-  if (offered) return offered.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
-  return url.searchParams.get('token');
+  return offered ? offered.slice(WS_TOKEN_PROTOCOL_PREFIX.length) : null;
+}
+
+/**
+ * Refusals within a sliding minute. Past the budget a refusal is answered with a bare 429 and no
+ * log line; one summary line per minute says how many were dropped. Accepted upgrades are never
+ * limited, so a flood of bad requests cannot lock out the real page.
+ */
+class RefusalBudget {
+  private times: number[] = [];
+  private dropped = 0;
+  private summaryAt = 0;
+  constructor(
+    private perMinute: number,
+    private log: Logger,
+    private now: () => number = Date.now,
+  ) {}
+
+  /** true: answer and log this refusal; false: over budget. */
+  take(): boolean {
+    const t = this.now();
+    while (this.times.length && this.times[0]! <= t - 60_000) this.times.shift();
+    if (this.dropped > 0 && t - this.summaryAt >= 60_000) {
+      this.log.warn(`websocket refused ${this.dropped} more upgrade requests in the last minute (rate-limited)`);
+      this.dropped = 0;
+    }
+    if (this.times.length < this.perMinute) {
+      this.times.push(t);
+      return true;
+    }
+    if (this.dropped === 0) this.summaryAt = t;
+    this.dropped++;
+    return false;
+  }
 }
 
 /** Why an upgrade request is refused, or null when it may open a socket. */
@@ -73,7 +101,7 @@ export function checkUpgrade(req: http.IncomingMessage, opts: WsBindingOptions):
   if (!opts.allowedOrigins.includes(req.headers.origin ?? '')) {
     return { status: 403, text: 'Only Campaign Tray’s own page may connect.' };
   }
-  const token = tokenOf(req, url);
+  const token = tokenOf(req);
   if (!token || !sameSecret(token, opts.token)) {
     const text = 'Missing or wrong token: open the address the server printed, including #token=….';
     return token ? { status: 401, text, stale: true } : { status: 401, text };
@@ -96,6 +124,8 @@ const REASONS: Record<Refusal['status'], string> = {
   403: 'Forbidden',
   404: 'Not Found',
   421: 'Misdirected Request',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 type RequestFrame = { id: string | number; method: unknown; input: unknown };
@@ -127,9 +157,15 @@ export function bindWebSocket(server: http.Server, opts: WsBindingOptions): WsBi
     handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) ?? false,
   });
   const events = new Set<string>(EVENT_NAMES);
+  const maxSockets = opts.maxSockets ?? MAX_SOCKETS;
+  const budget = new RefusalBudget(opts.refusedPerMinute ?? REFUSED_UPGRADES_PER_MINUTE, opts.log);
 
   const onUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = checkUpgrade(req, opts);
+    if (refusal?.stale && !budget.take()) {
+      refuse(socket, { status: 429, text: 'Too many refused requests. Try again in a minute.' });
+      return;
+    }
     if (refusal?.stale) {
       // A browser sees no HTTP status of a refused upgrade, only "closed": so this page (right Host
       // and Origin, old token) gets a socket that closes at once with a code it can explain. The
@@ -138,9 +174,18 @@ export function bindWebSocket(server: http.Server, opts: WsBindingOptions): WsBi
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(WS_CLOSE_STALE_TOKEN, STALE_TOKEN_REASON));
       return;
     }
-    if (refusal) {
-      opts.log.warn(`websocket refused (${refusal.status})`);
-      refuse(socket, refusal);
+    const refused =
+      refusal ??
+      (wss.clients.size >= maxSockets
+        ? ({ status: 503, text: `At most ${maxSockets} windows may be connected at once. Close one.` } as const)
+        : null);
+    if (refused) {
+      if (!budget.take()) {
+        refuse(socket, { status: 429, text: 'Too many refused requests. Try again in a minute.' });
+        return;
+      }
+      opts.log.warn(`websocket refused (${refused.status})`);
+      refuse(socket, refused);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));

@@ -9,10 +9,10 @@ import { systemClock } from '../engine/clock';
 import { createEngine, type Engine, SHUTDOWN_WAIT_MS } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
+import { makePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../engine/private-files';
 import { createDispatcher } from '../rpc/dispatch';
 import { electronLoginItem, electronNotifier, electronPower, electronTray } from './electron-ui';
 import { engineLink } from './engine-link';
-import { makePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../engine/private-files';
 import { pickFile } from './file-dialog';
 import { bindFileIpc } from './file-ipc';
 import { bindIpc, forwardEvents, type IpcEventLike, isTrustedFrameUrl } from './ipc-binding';
@@ -99,6 +99,7 @@ async function start(where: AppLocation) {
     isTrustedFrameUrl(e.senderFrame?.url, where.devOrigin ? [where.devOrigin] : [], where.indexFileUrl);
   const dispatch = createDispatcher(engine.handlers, log);
   cleanups.push(bindIpc(ipcMain, dispatch, isTrusted));
+  cleanups.push(bindFileIpc(ipcMain, isTrusted, { files: engine.files, pick: (kind) => pickFile(win, kind) }));
   await engine.start();
 
   const window = createMainWindow({

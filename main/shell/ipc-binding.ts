@@ -18,7 +18,7 @@ export interface IpcMainLike {
 
 export const EVENT_CHANNEL_PREFIX = 'event:';
 
-const forbidden: Result<never> = {
+export const forbidden: Result<never> = {
   ok: false,
   error: { code: 'forbidden', message: 'This request did not come from Campaign Tray’s own window.' },
 };

@@ -465,7 +465,7 @@ export const SHAPES: Record<RequestName, Record<string, unknown>> = {
   'recipients.exportRejected': { importId: 'i' },
   'templates.validate': { campaignId: 1, template },
   'templates.preview': { campaignId: 1, template },
-  'attachments.add': { campaignId: 1, source: { path: '/tmp/x' } },
+  'attachments.add': { campaignId: 1, source: { fileId: 'AAAAAAAAAAAAAAAAAAAAAAAA' } },
   'attachments.remove': { campaignId: 1, attachmentId: 'a' },
   'suppressions.list': { search: 'x' },
   'suppressions.add': { addresses: ['a@example.com'], reason: 'manual' },
@@ -473,7 +473,7 @@ export const SHAPES: Record<RequestName, Record<string, unknown>> = {
   'suppressions.restore': {
     entries: [{ address: 'a@example.com', reason: 'manual', source: 'manual', createdAt: 0 }],
   },
-  'suppressions.import': { source: { path: '/tmp/x' } },
+  'suppressions.import': { source: { fileId: 'AAAAAAAAAAAAAAAAAAAAAAAA' } },
   'suppressions.export': {},
   'outbox.list': { campaignId: 1 },
   'outbox.read': { id: 1 },
@@ -485,7 +485,8 @@ export const SHAPES: Record<RequestName, Record<string, unknown>> = {
   'activity.list': { campaignId: 1 },
 };
 
-const LONG = 'x'.repeat(2 * 1024 * 1024);
+// Longer than any string the contract takes, and still inside one WebSocket frame.
+const LONG = 'x'.repeat(1_000_001);
 
 function wrongTypeOf(v: unknown): unknown {
   if (typeof v === 'string') return 12345;
@@ -550,10 +551,10 @@ export function malformedCases(name: RequestName): MalformedCase[] {
   const strPath = firstStringPath(shape);
   cases.push(
     strPath
-      ? { title: `a 2 MB ${strPath.join('.')}`, input: setPath(shape, strPath, LONG) }
+      ? { title: `an over-long ${strPath.join('.')}`, input: setPath(shape, strPath, LONG) }
       : firstKey !== undefined
-        ? { title: `a 2 MB string as ${firstKey}`, input: { ...shape, [firstKey]: LONG } }
-        : { title: 'a 2 MB extra field', input: { note: LONG } },
+        ? { title: `an over-long string as ${firstKey}`, input: { ...shape, [firstKey]: LONG } }
+        : { title: 'an over-long extra field', input: { note: LONG } },
   );
   return cases;
 }

@@ -145,7 +145,7 @@ describe('npm run serve sends a 1,000-recipient campaign', () => {
     expect(s.last24h).toBeGreaterThan(0);
   });
 
-  it('never opens a server-side path for the page: files must be uploaded', async () => {
+  it('never opens a server-side path for the page: the contract takes no paths', async () => {
     const c = await ok<{ id: number }>(api.call('campaigns.create', { name: 'paths' }));
     for (const [name, input] of [
       ['recipients.importPreview', { campaignId: c.id, source: { path: '/etc/passwd' } }],
@@ -153,7 +153,7 @@ describe('npm run serve sends a 1,000-recipient campaign', () => {
       ['attachments.add', { campaignId: c.id, source: { path: '/etc/hostname' } }],
     ] as const) {
       const r = await api.call(name, input);
-      expect(r, name).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(r, name).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
       expect(JSON.stringify(r)).not.toContain('root:');
     }
   });

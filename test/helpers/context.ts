@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type Clock, systemClock } from '../../main/engine/clock';
 import type { EngineContext } from '../../main/engine/context';
 import { EventHub } from '../../main/engine/events/hub';
+import { FileRegistry } from '../../main/engine/files/registry';
 import { silentLogger } from '../../main/engine/log';
 import { openStore } from '../../main/engine/store';
 import type { ActivityEntry, CampaignSettings } from '../../shared/domain';
@@ -33,7 +34,7 @@ export function testContext(
     random: Math.random,
     secrets: new MemorySecrets(),
     log: silentLogger,
-    localPaths: true,
+    files: new FileRegistry(),
     wakes: 0,
     activities: [],
     wake() {

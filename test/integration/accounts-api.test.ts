@@ -7,6 +7,7 @@ import { systemClock } from '../../main/engine/clock';
 import type { EngineContext } from '../../main/engine/context';
 import { AppError } from '../../main/engine/errors';
 import { EventHub } from '../../main/engine/events/hub';
+import { FileRegistry } from '../../main/engine/files/registry';
 import { silentLogger } from '../../main/engine/log';
 import { accountSecretKey } from '../../main/engine/secrets/secret-store';
 import { openStore, type Store } from '../../main/engine/store';
@@ -73,7 +74,7 @@ function setup() {
     random: Math.random,
     secrets,
     log: silentLogger,
-    localPaths: true,
+    files: new FileRegistry(),
     wake: () => {
       wakes++;
     },

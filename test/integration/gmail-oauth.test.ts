@@ -6,6 +6,7 @@ import type { Handlers } from '../../main/engine/api/handlers';
 import { systemClock } from '../../main/engine/clock';
 import type { EngineContext } from '../../main/engine/context';
 import { EventHub } from '../../main/engine/events/hub';
+import { FileRegistry } from '../../main/engine/files/registry';
 import { startConsent } from '../../main/engine/gmail/oauth';
 import { loadTokens } from '../../main/engine/gmail/tokens';
 import { createLogger } from '../../main/engine/log';
@@ -202,7 +203,7 @@ describe('gmail.* requests', () => {
       random: Math.random,
       secrets,
       log,
-      localPaths: true,
+      files: new FileRegistry(),
       wake: () => {
         wakes++;
       },

@@ -7,6 +7,7 @@ import { AppError } from '../../main/engine/errors';
 import { Importer } from '../../main/engine/recipients/importer';
 import { campaignSettings, type TestContext, testContext } from '../helpers/context';
 import { csvText, writeFixture } from '../helpers/csv-fixtures';
+import { picked } from '../helpers/files';
 import { tmpDir } from '../helpers/tmp';
 
 let dir: string;
@@ -26,7 +27,7 @@ afterEach(async () => {
   ctx.store.close();
 });
 
-const source = (file: string) => ({ path: file });
+const source = (file: string) => picked(ctx.files, file);
 const rows = (n: number, cell: (i: number) => string = (i) => `Person ${i}`) => [
   ['email', 'name', 'note'],
   ...Array.from({ length: n }, (_, i) => [`p${i}@example.org`, `Name ${i}`, cell(i)]),

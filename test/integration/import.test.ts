@@ -15,6 +15,7 @@ import {
   people,
   writeFixture,
 } from '../helpers/csv-fixtures';
+import { picked } from '../helpers/files';
 import { ManualClock } from '../helpers/manual-clock';
 import { tmpDir } from '../helpers/tmp';
 
@@ -58,7 +59,7 @@ describe('spreadsheet exports', () => {
     const list = people(30);
     const file = writeFixture(dir, 'google.txt', encode(csvText(googleContactsRows(list), '\t'), 'utf16le-bom'));
 
-    const preview = await importer.preview(campaignId, { path: file });
+    const preview = await importer.preview(campaignId, picked(ctx.files, file));
     expect(preview).toMatchObject({
       fileName: 'google.txt',
       sizeBytes: fs.statSync(file).size,
@@ -104,7 +105,7 @@ describe('spreadsheet exports', () => {
     ];
     const file = writeFixture(dir, 'outlook.csv', encode(csvText(outlookRows(list)), 'windows1252'));
 
-    const preview = await importer.preview(campaignId, { path: file });
+    const preview = await importer.preview(campaignId, picked(ctx.files, file));
     expect(preview).toMatchObject({
       encoding: 'Windows-1252',
       delimiter: ',',
@@ -136,7 +137,7 @@ describe('spreadsheet exports', () => {
       '\r\n';
     const file = writeFixture(dir, 'semicolon.csv', encode(text, 'utf8-bom'));
 
-    const preview = await importer.preview(campaignId, { path: file });
+    const preview = await importer.preview(campaignId, picked(ctx.files, file));
     expect(preview).toMatchObject({ encoding: 'UTF-8 (BOM)', delimiter: ';', emailColumn: 0, nameColumn: 1 });
     expect(preview.columns).toEqual([
       { key: 'e_mail', label: 'E-mail' },
@@ -206,7 +207,7 @@ describe('validation and dedup', () => {
       ['bob@example.com', 'Bob dup', ''], // 9 duplicate
     ];
     const file = writeFixture(dir, 'mixed.csv', csvText(rows));
-    const preview = await importer.preview(campaignId, { path: file });
+    const preview = await importer.preview(campaignId, picked(ctx.files, file));
     expect(preview.emailColumn).toBe(0);
     const report = await importer.commit(preview.importId, 0);
     expect(report).toMatchObject({ rowsRead: 9, added: 3, duplicates: 2, suppressed: 1, invalid: 3 });
@@ -237,7 +238,7 @@ describe('validation and dedup', () => {
   it('reports the first 100 invalid rows and exports all of them', async () => {
     const rows = [['email'], ['good@example.com'], ...Array.from({ length: 150 }, (_, i) => [`bad-${i}`])];
     const file = writeFixture(dir, 'many-bad.csv', csvText(rows));
-    const p = await importer.preview(campaignId, { path: file });
+    const p = await importer.preview(campaignId, picked(ctx.files, file));
     const report = await importer.commit(p.importId, 0);
     expect(report).toMatchObject({ rowsRead: 151, added: 1, invalid: 150 });
     expect(report.issues).toHaveLength(100);
@@ -258,7 +259,7 @@ describe('validation and dedup', () => {
         ['b@x.com', 'B'],
       ]),
     );
-    const p1 = await importer.preview(campaignId, { path: first });
+    const p1 = await importer.preview(campaignId, picked(ctx.files, first));
     await importer.commit(p1.importId, 0);
 
     const second = writeFixture(
@@ -270,7 +271,7 @@ describe('validation and dedup', () => {
         ['c@x.com', 'Oslo', 'C'],
       ]),
     );
-    const p2 = await importer.preview(campaignId, { path: second });
+    const p2 = await importer.preview(campaignId, picked(ctx.files, second));
     const report = await importer.commit(p2.importId, 0);
     expect(report).toMatchObject({ rowsRead: 2, added: 1, duplicates: 1 });
     expect(all().rows.map((r) => r.address)).toEqual(['a@x.com', 'b@x.com', 'c@x.com']);
@@ -291,7 +292,7 @@ describe('validation and dedup', () => {
         ['Ann', 's1', 'ann@x.com', 'Rome'],
       ]),
     );
-    const p = await importer.preview(campaignId, { path: file });
+    const p = await importer.preview(campaignId, picked(ctx.files, file));
     expect(p.emailColumn).toBe(2);
     await importer.commit(p.importId, 2, [3, 0]);
     expect(all().rows[0]!.fields).toEqual({ name: 'Ann', mail: 'ann@x.com', city: 'Rome' });
@@ -300,7 +301,7 @@ describe('validation and dedup', () => {
 
   it('refuses a second commit of the same import', async () => {
     const file = writeFixture(dir, 'once.csv', csvText([['email'], ['a@x.com']]));
-    const p = await importer.preview(campaignId, { path: file });
+    const p = await importer.preview(campaignId, picked(ctx.files, file));
     await importer.commit(p.importId, 0);
     await rejects(importer.commit(p.importId, 0), 'conflict', /already been imported/);
     expect(all().total).toBe(1);
@@ -311,7 +312,7 @@ describe('campaign state, progress and wake', () => {
   it('queues into a sending campaign, reports progress phases, and wakes the sender', async () => {
     ctx.store.campaigns.setStatus(campaignId, 'sending', null, Date.now());
     const file = writeFixture(dir, 'big.csv', csvText([['email'], ...people(2_500).map((p) => [p.email])]));
-    const p = await importer.preview(campaignId, { path: file });
+    const p = await importer.preview(campaignId, picked(ctx.files, file));
     const before = ctx.wakes;
     const report = await importer.commit(p.importId, 0);
     expect(report.added).toBe(2_500);
@@ -331,16 +332,16 @@ describe('campaign state, progress and wake', () => {
 
   it.each(['done', 'cancelled'] as const)('refuses a %s campaign at preview and at commit', async (status) => {
     const file = writeFixture(dir, 'x.csv', csvText([['email'], ['a@x.com']]));
-    const p = await importer.preview(campaignId, { path: file });
+    const p = await importer.preview(campaignId, picked(ctx.files, file));
     ctx.store.campaigns.setStatus(campaignId, status, null, Date.now());
     await rejects(importer.commit(p.importId, 0), 'conflict', /recipients cannot be added/);
-    await rejects(importer.preview(campaignId, { path: file }), 'conflict', /Create a new campaign/);
+    await rejects(importer.preview(campaignId, picked(ctx.files, file)), 'conflict', /Create a new campaign/);
     expect(all().total).toBe(0);
   });
 
   it('refuses an unknown campaign', async () => {
     const file = writeFixture(dir, 'x.csv', csvText([['email'], ['a@x.com']]));
-    await rejects(importer.preview(9999, { path: file }), 'not_found', /campaign/);
+    await rejects(importer.preview(9999, picked(ctx.files, file)), 'not_found', /campaign/);
   });
 });
 
@@ -370,20 +371,24 @@ describe('bad input writes nothing', () => {
   ];
   it.each(previewCases)('preview refuses %s', async (_label, body, message) => {
     const file = writeFixture(dir, 'bad.csv', body);
-    await rejects(importer.preview(campaignId, { path: file }), 'import_invalid', message);
+    await rejects(importer.preview(campaignId, picked(ctx.files, file)), 'import_invalid', message);
     assertNothingWritten();
   });
 
   it('refuses a missing file and a folder', async () => {
-    await rejects(importer.preview(campaignId, { path: path.join(dir, 'gone.csv') }), 'import_invalid', /not found/);
-    await rejects(importer.preview(campaignId, { path: dir }), 'import_invalid', /folder/);
+    await rejects(
+      importer.preview(campaignId, picked(ctx.files, path.join(dir, 'gone.csv'))),
+      'import_invalid',
+      /not found/,
+    );
+    await rejects(importer.preview(campaignId, picked(ctx.files, dir)), 'import_invalid', /folder/);
   });
 
   it('refuses a file over the size limit and says the limit', async () => {
     const file = path.join(dir, 'huge.csv');
     fs.writeFileSync(file, 'email\r\n');
     fs.truncateSync(file, MAX_IMPORT_BYTES + 1);
-    await rejects(importer.preview(campaignId, { path: file }), 'import_invalid', /up to 200 MiB/);
+    await rejects(importer.preview(campaignId, picked(ctx.files, file)), 'import_invalid', /up to 200 MiB/);
     assertNothingWritten();
   });
 
@@ -403,7 +408,7 @@ describe('bad input writes nothing', () => {
         ['Bob', 'n/a'],
       ]),
     );
-    const p = await importer.preview(campaignId, { path: file });
+    const p = await importer.preview(campaignId, picked(ctx.files, file));
     expect(p.emailColumn).toBe(1);
     await rejects(importer.commit(p.importId, 1), 'import_invalid', /No row has a valid address in column "Email"/);
     await rejects(importer.commit(p.importId, 0), 'import_invalid', /column "Name"/);
@@ -414,7 +419,7 @@ describe('bad input writes nothing', () => {
   it('refuses a file whose quotes break after the preview rows, before writing any row', async () => {
     const rows = csvText([['email', 'name'], ...people(50).map((p) => [p.email, p.first])]);
     const file = writeFixture(dir, 'late.csv', `${rows}zed@example.com,"never closed\r\nmore@example.com,x\r\n`);
-    const p = await importer.preview(campaignId, { path: file });
+    const p = await importer.preview(campaignId, picked(ctx.files, file));
     expect(p.rows).toHaveLength(20);
     await rejects(importer.commit(p.importId, 0), 'import_invalid', /never closed/);
     assertNothingWritten();
@@ -431,7 +436,7 @@ describe('bad input writes nothing', () => {
     const clock = new ManualClock(Date.now());
     const timed = new Importer({ ...ctx, clock });
     const file = writeFixture(dir, 'x.csv', csvText([['email'], ['a@x.com']]));
-    const p = await timed.preview(campaignId, { path: file });
+    const p = await timed.preview(campaignId, picked(ctx.files, file));
     await rejects(timed.commit(p.importId, 5), 'invalid_input', /pick one of them/);
     await rejects(timed.commit(p.importId, 0, [0, 3]), 'invalid_input', /Column 4 does not exist/);
     await rejects(() => timed.rejectedCsv(p.importId), 'conflict', /Import the file first/);
@@ -442,7 +447,7 @@ describe('bad input writes nothing', () => {
 
   it('refuses a file that changed since the preview', async () => {
     const file = writeFixture(dir, 'x.csv', csvText([['email'], ['a@x.com']]));
-    const p = await importer.preview(campaignId, { path: file });
+    const p = await importer.preview(campaignId, picked(ctx.files, file));
     fs.appendFileSync(file, 'b@x.com\r\n');
     await rejects(importer.commit(p.importId, 0), 'import_invalid', /changed or disappeared/);
     assertNothingWritten();

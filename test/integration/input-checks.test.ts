@@ -8,7 +8,7 @@ let h: Harness;
 afterEach(async () => h?.close());
 
 async function refused<N extends RequestName>(name: N, input: RequestInput<N>) {
-  const r = await h.engine.dispatch(name, input);
+  const r = await h.dispatch(name, input);
   if (r.ok) throw new Error(`${name} should have been refused`);
   return r.error;
 }

@@ -7,6 +7,7 @@ import { Importer } from '../../main/engine/recipients/importer';
 import { BULK_CHUNK } from '../../main/engine/store/recipients';
 import { campaignSettings, type TestContext, testContext } from '../helpers/context';
 import { csvText, encode, writeFixture } from '../helpers/csv-fixtures';
+import { picked } from '../helpers/files';
 import { tmpDir } from '../helpers/tmp';
 
 let dir: string;
@@ -184,7 +185,7 @@ describe('suppressions.import', () => {
       ),
     );
     const c = campaignWith(['bob@example.com']);
-    expect(await api['suppressions.import']({ source: { path: file }, reason: 'unsubscribed' })).toEqual({
+    expect(await api['suppressions.import']({ source: picked(ctx.files, file), reason: 'unsubscribed' })).toEqual({
       added: 2,
       invalid: 2,
     });
@@ -224,7 +225,11 @@ describe('suppressions.import', () => {
   ];
   it.each(refused)('refuses %s and adds nothing', async (_label, body, message) => {
     const file = writeFixture(dir, 'bad.csv', body);
-    await rejects(api['suppressions.import']({ source: { path: file }, reason: 'manual' }), 'import_invalid', message);
+    await rejects(
+      api['suppressions.import']({ source: picked(ctx.files, file), reason: 'manual' }),
+      'import_invalid',
+      message,
+    );
     expect(listAll().total).toBe(0);
   });
 });
@@ -265,7 +270,7 @@ describe('recipients handlers', () => {
   it('runs preview, commit and rejected export through the handlers', async () => {
     const c = campaignWith([]);
     const file = writeFixture(dir, 'r.csv', csvText([['email'], ['a@x.com'], ['nope']]));
-    const preview = await api['recipients.importPreview']({ campaignId: c, source: { path: file } });
+    const preview = await api['recipients.importPreview']({ campaignId: c, source: picked(ctx.files, file) });
     const report = await api['recipients.importCommit']({ importId: preview.importId, emailColumn: 0 });
     expect(report).toMatchObject({ added: 1, invalid: 1 });
     const rejected = await api['recipients.exportRejected']({ importId: preview.importId });

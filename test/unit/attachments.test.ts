@@ -14,6 +14,7 @@ import {
 import type { Store } from '../../main/engine/store';
 import type { AttachmentRef } from '../../shared/domain';
 import { campaignSettings, testContext } from '../helpers/context';
+import { picked } from '../helpers/files';
 import { ManualClock } from '../helpers/manual-clock';
 import { tmpDir } from '../helpers/tmp';
 
@@ -170,7 +171,7 @@ describe('attachments handlers', () => {
     const src = path.join(tmpDir(), 'flyer.png');
     fs.writeFileSync(src, Buffer.from([0x89, 0x50, 0x4e, 0x47]));
 
-    const a = await h['attachments.add']({ campaignId: c.id, source: { path: src } });
+    const a = await h['attachments.add']({ campaignId: c.id, source: picked(ctx.files, src) });
     const b = await h['attachments.add']({
       campaignId: c.id,
       source: { upload: { name: 'terms.txt', base64: Buffer.from('terms').toString('base64') } },
@@ -220,15 +221,15 @@ describe('attachments handlers', () => {
   });
 
   it('says what is wrong with an unknown campaign or an unreadable file', async () => {
-    const { h, clock } = setup();
+    const { ctx, h, clock } = setup();
     const nf = await rejected(
-      Promise.resolve().then(() => h['attachments.add']({ campaignId: 42, source: { path: '/nope' } })),
+      Promise.resolve().then(() => h['attachments.add']({ campaignId: 42, source: picked(ctx.files, '/nope') })),
     );
     expect(nf.code).toBe('not_found');
     const c = store.campaigns.create(campaignSettings('Spring'), clock.now());
     const bad = await rejected(
       Promise.resolve().then(() =>
-        h['attachments.add']({ campaignId: c.id, source: { path: path.join(tmpDir(), 'gone.pdf') } }),
+        h['attachments.add']({ campaignId: c.id, source: picked(ctx.files, path.join(tmpDir(), 'gone.pdf')) }),
       ),
     );
     expect(bad.code).toBe('invalid_input');

@@ -20,6 +20,7 @@ import {
   type ResponseHeaders,
   withContentSecurityPolicy,
 } from '../../main/shell/security';
+import { FILE_CHANNELS } from '../../shared/bridge';
 import { EVENT_NAMES, REQUEST_NAMES } from '../../shared/channels';
 import { chromiumPath, missing } from '../helpers/services';
 import { tmpDir } from '../helpers/tmp';
@@ -207,6 +208,9 @@ describe('built preload', () => {
           exposed = { key, api };
         },
       },
+      webUtils: {
+        getPathForFile: (file: File) => `/home/ann/Downloads/${file.name}`,
+      },
       ipcRenderer: {
         invoke(channel: string, ...args: unknown[]) {
           invoked.push({ channel, args });
@@ -227,7 +231,7 @@ describe('built preload', () => {
       throw new Error(`a sandboxed preload cannot require "${id}"`);
     };
     const module = { exports: {} };
-    vm.runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console });
+    vm.runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console, File });
   });
 
   it('requires nothing but electron', () => {
@@ -237,7 +241,7 @@ describe('built preload', () => {
   it('exposes one method per request name plus on(), and nothing that reaches IPC directly', () => {
     expect(exposed?.key).toBe('campaignTray');
     const keys = Object.keys(exposed!.api).sort();
-    expect(keys).toEqual([...REQUEST_NAMES, 'on'].sort());
+    expect(keys).toEqual([...REQUEST_NAMES, 'files', 'on'].sort());
     for (const forbidden of ['invoke', 'send', 'ipcRenderer', 'sendSync', 'postMessage']) {
       expect(exposed!.api).not.toHaveProperty(forbidden);
     }
@@ -251,6 +255,16 @@ describe('built preload', () => {
       { channel: 'campaigns.list', args: [{}] },
       { channel: 'app.info', args: [{}] },
     ]);
+  });
+
+  it('turns a File into its path only inside the preload, and picks only known kinds', async () => {
+    const files = exposed!.api.files as { fromFile(f: unknown): Promise<unknown>; pick(k: unknown): Promise<unknown> };
+    await files.fromFile(new File(['x'], 'people.csv'));
+    expect(invoked.at(-1)).toEqual({ channel: FILE_CHANNELS.dropped, args: ['/home/ann/Downloads/people.csv'] });
+    expect(() => files.fromFile('/etc/passwd')).toThrow(/needs a File/);
+    await files.pick('csv');
+    expect(invoked.at(-1)).toEqual({ channel: FILE_CHANNELS.pick, args: ['csv'] });
+    expect(() => files.pick('/etc/passwd')).toThrow(/Unknown file kind/);
   });
 
   it('subscribes only to known events, hands over the payload alone, and unsubscribes', () => {

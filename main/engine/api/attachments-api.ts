@@ -1,11 +1,11 @@
 // A campaign's attachments: copied into the data folder when added, and fixed while it sends so
 // every recipient gets the same files.
+import fsp from 'node:fs/promises';
 import type { FileSource } from '../../../shared/contract';
 import type { Campaign } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { MAX_ATTACHMENTS_BYTES, removeAttachment, storeAttachment } from '../messages/attachments';
-import { allowedSource } from './file-source';
 import type { Handlers } from './handlers';
 
 export function attachmentsHandlers(ctx: EngineContext): Pick<Handlers, 'attachments.add' | 'attachments.remove'> {
@@ -26,15 +26,21 @@ export function attachmentsHandlers(ctx: EngineContext): Pick<Handlers, 'attachm
     }
     return c;
   };
-  const fileOf = (source: FileSource): { path: string } | { name: string; bytes: Buffer } =>
-    'path' in source
-      ? { path: source.path }
+  const fileOf = (
+    source: FileSource,
+  ): { path: string; name: string; owned: boolean } | { name: string; bytes: Buffer } =>
+    'fileId' in source
+      ? ctx.files.take(source.fileId)
       : { name: source.upload.name, bytes: Buffer.from(source.upload.base64, 'base64') };
 
   return {
     'attachments.add': async ({ campaignId, source }) => {
       const c = editable(get(campaignId));
-      const ref = await storeAttachment(ctx.dataDir, c.id, fileOf(allowedSource(ctx, source)), c.attachments);
+      const file = fileOf(source);
+      const ref = await storeAttachment(ctx.dataDir, c.id, file, c.attachments).finally(async () => {
+        // An upload the server took in was only a way in: the stored copy is the attachment now.
+        if ('owned' in file && file.owned) await fsp.rm(file.path, { force: true });
+      });
       // Re-read after the copy: another change may have landed while the file was written.
       let latest: Campaign;
       try {

@@ -1,7 +1,6 @@
 import type { EngineContext } from '../context';
 import { notFound } from '../errors';
 import type { Importer } from '../recipients/importer';
-import { allowedSource } from './file-source';
 import type { Handlers } from './handlers';
 
 type RecipientHandlerNames =
@@ -17,7 +16,7 @@ export function recipientsHandlers(ctx: EngineContext, importer: Importer): Pick
       if (!store.campaigns.get(campaignId)) throw notFound('The campaign');
       return store.recipients.list(campaignId, { state, search, failure, after, limit });
     },
-    'recipients.importPreview': ({ campaignId, source }) => importer.preview(campaignId, allowedSource(ctx, source)),
+    'recipients.importPreview': ({ campaignId, source }) => importer.preview(campaignId, source),
     'recipients.importCommit': ({ importId, emailColumn, fieldColumns, renames }) =>
       importer.commit(importId, emailColumn, fieldColumns, renames),
     'recipients.exportRejected': ({ importId }) => importer.rejectedCsv(importId),

@@ -12,7 +12,6 @@ import { openFileSource, readCsv, readHead, sniffCsv } from '../recipients/csv-r
 import { guessEmailColumn, uniqueLabels } from '../recipients/detect';
 import { yieldToEventLoop } from '../yield';
 import { inChunks } from './bulk';
-import { allowedSource } from './file-source';
 import type { Handlers } from './handlers';
 
 type SuppressionHandlerNames =
@@ -74,7 +73,7 @@ export function suppressionsHandlers(ctx: EngineContext): Pick<Handlers, Suppres
       if (restored > 0) ctx.activity('info', `Put ${restored} address(es) back on the suppression list.`);
       return { restored };
     },
-    'suppressions.import': ({ source, reason }) => importSuppressions(ctx, allowedSource(ctx, source), reason),
+    'suppressions.import': ({ source, reason }) => importSuppressions(ctx, source, reason),
     'suppressions.export': async () => {
       const day = new Date(ctx.clock.now()).toISOString().slice(0, 10);
       const pages = function* () {
@@ -97,7 +96,7 @@ export async function importSuppressions(
   source: FileSource,
   reason: SuppressionReason,
 ): Promise<{ added: number; invalid: number }> {
-  const local = await openFileSource(source, path.join(ctx.dataDir, 'tmp'), randomUUID());
+  const local = await openFileSource(source, path.join(ctx.dataDir, 'tmp'), randomUUID(), ctx.files);
   try {
     const format = await sniffCsv(local);
     const [first, ...rows] = await readHead(local.file, format, SAMPLE_ROWS + 1);

@@ -92,7 +92,7 @@ function tooLarge(size: number, used: number): AppError {
 export async function storeAttachment(
   dataDir: string,
   campaignId: number,
-  file: { name: string; bytes: Buffer } | { path: string },
+  file: { name: string; bytes: Buffer } | { path: string; name?: string },
   existing: AttachmentRef[],
 ): Promise<AttachmentRef> {
   const used = existing.reduce((n, a) => n + a.size, 0);
@@ -102,7 +102,7 @@ export async function storeAttachment(
     name = file.name;
     bytes = file.bytes;
   } else {
-    name = path.basename(file.path);
+    name = file.name ?? path.basename(file.path);
     let size: number;
     try {
       const st = await fs.stat(file.path);

@@ -10,6 +10,8 @@ import iconv from 'iconv-lite';
 import type { FileSource } from '../../../shared/contract';
 import { AppError } from '../errors';
 import { unguardCell } from '../exports/csv';
+import type { FileRegistry } from '../files/registry';
+import { makePrivateDirAsync, PRIVATE_FILE_MODE } from '../private-files';
 import { type DetectedEncoding, detectDelimiter, detectEncoding } from './detect';
 
 export const MAX_IMPORT_BYTES = 200 * 1024 * 1024;
@@ -42,30 +44,35 @@ export interface LocalFile {
 
 const invalid = (message: string) => new AppError('import_invalid', message);
 
-/** Resolves the source to a readable file; uploads are written to `tmpDir/<id>.upload` first. */
-export async function openFileSource(source: FileSource, tmpDir: string, id: string): Promise<LocalFile> {
+/**
+ * Resolves the source to a readable file: a registered file by its id (an upload the server took
+ * in is deleted by `discard`), or an inline upload written to `tmpDir/<id>.upload` first.
+ */
+export async function openFileSource(
+  source: FileSource,
+  tmpDir: string,
+  id: string,
+  files: FileRegistry,
+): Promise<LocalFile> {
   let local: LocalFile;
-  if ('path' in source) {
-    const fileName = path.basename(source.path);
-    let stat: fs.Stats;
-    try {
-      stat = await fsp.stat(source.path);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT')
-        throw invalid(`${fileName} was not found. Check that the file still exists and drop it again.`);
-      throw invalid(
-        `${fileName} cannot be read (${code ?? 'unknown error'}). Check its permissions and drop it again.`,
-      );
-    }
-    if (!stat.isFile()) throw invalid(`${fileName} is a folder, not a file. Choose a CSV file.`);
-    local = { file: source.path, fileName, size: stat.size, mtimeMs: stat.mtimeMs, discard: async () => {} };
+  if ('fileId' in source) {
+    const f = files.take(source.fileId);
+    const stat = await fsp.stat(f.path).catch(() => null);
+    if (!stat) throw invalid(`${f.name} was not found. Check that the file still exists and drop it again.`);
+    if (!stat.isFile()) throw invalid(`${f.name} is a folder, not a file. Choose a CSV file.`);
+    local = {
+      file: f.path,
+      fileName: f.name,
+      size: stat.size,
+      mtimeMs: f.owned ? 0 : stat.mtimeMs,
+      discard: f.owned ? () => fsp.rm(f.path, { force: true }) : async () => {},
+    };
   } else {
     const fileName = path.basename(source.upload.name.replace(/\\/g, '/')) || 'upload.csv';
     const body = Buffer.from(source.upload.base64, 'base64');
-    await fsp.mkdir(tmpDir, { recursive: true });
+    await makePrivateDirAsync(tmpDir);
     const file = path.join(tmpDir, `${id}.upload`);
-    await fsp.writeFile(file, body);
+    await fsp.writeFile(file, body, { mode: PRIVATE_FILE_MODE });
     local = { file, fileName, size: body.length, mtimeMs: 0, discard: () => fsp.rm(file, { force: true }) };
   }
   try {

@@ -18,6 +18,9 @@ export function createIpcClient(api: CampaignTrayBridge): Client {
     on(event, cb) {
       return api.on(event, cb);
     },
+    upload(file) {
+      return api.files.fromFile(file);
+    },
     onConnection(cb) {
       cb('open');
       return () => {};

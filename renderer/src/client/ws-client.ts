@@ -1,7 +1,16 @@
 // The browser transport of the headless mode. The token comes from the URL fragment (never sent
-// to the server by the browser on its own) and travels as the WebSocket subprotocol.
-import { WS_CLOSE_STALE_TOKEN, WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../../shared/bridge';
-import type { EventName, EventPayloads } from '../../../shared/contract';
+// to the server by the browser on its own) and travels as the WebSocket subprotocol, and as a
+// header on file uploads. Once read it leaves the address bar (so it is not shown, bookmarked or
+// shared by copying the address) and lives in this tab's sessionStorage, so a reload still works.
+import {
+  UPLOAD_NAME_HEADER,
+  UPLOAD_PATH,
+  UPLOAD_TOKEN_HEADER,
+  WS_CLOSE_STALE_TOKEN,
+  WS_PATH,
+  WS_TOKEN_PROTOCOL_PREFIX,
+} from '../../../shared/bridge';
+import type { EventName, EventPayloads, UploadedFile } from '../../../shared/contract';
 import type { Result } from '../../../shared/result';
 import type { Client, ConnectionState } from './client';
 
@@ -98,6 +107,26 @@ export function createWsClient(location: Location): Client {
         if (socket && socket.readyState === WebSocket.OPEN) socket.send(frame);
         else queue.push(frame);
       });
+    },
+    async upload(file: File): Promise<Result<UploadedFile>> {
+      if (!token) return lost('This address has no access token. Open the full address the server printed.');
+      try {
+        const res = await fetch(UPLOAD_PATH, {
+          method: 'POST',
+          headers: {
+            [UPLOAD_TOKEN_HEADER]: token,
+            [UPLOAD_NAME_HEADER]: encodeURIComponent(file.name),
+            'Content-Type': 'application/octet-stream',
+          },
+          body: file,
+        });
+        if (res.ok) return { ok: true, value: (await res.json()) as UploadedFile };
+        const text = (await res.text()).trim();
+        const code = res.status === 401 || res.status === 403 ? 'forbidden' : 'invalid_input';
+        return { ok: false, error: { code, message: text || `The upload was refused (${res.status}).` } };
+      } catch {
+        return lost(`${file.name} could not be uploaded: the connection to Campaign Tray was lost. Try again.`);
+      }
     },
     on<E extends EventName>(event: E, cb: (p: EventPayloads[E]) => void) {
       let set = listeners.get(event);

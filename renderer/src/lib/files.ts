@@ -1,16 +1,14 @@
-// Browser file helpers: uploads travel base64 inside a request, downloads come back as text.
-import type { FileDownload } from '../../../shared/contract';
+// Browser file helpers. A dropped or picked file goes to the main process first (the shell
+// resolves it over IPC, the headless server takes it by HTTP POST) and a request names it by the
+// id that comes back; downloads come back as text.
+import type { FileDownload, FileSource } from '../../../shared/contract';
+import type { Result } from '../../../shared/result';
+import type { Client } from '../client';
 
-export function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onerror = () => reject(new Error(`Could not read ${file.name}.`));
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve(url.slice(url.indexOf(',') + 1));
-    };
-    reader.readAsDataURL(file);
-  });
+/** A `{ fileId }` source for a File from a drop or a file input. */
+export async function fileSource(client: Client, file: File): Promise<Result<FileSource>> {
+  const up = await client.upload(file);
+  return up.ok ? { ok: true, value: { fileId: up.value.fileId } } : up;
 }
 
 export function saveDownload(file: FileDownload): void {

@@ -2,8 +2,9 @@
 import { type DragEvent, useState } from 'react';
 import type { CampaignSummary, ImportPreview, ImportReport } from '../../../../shared/contract';
 import { ErrorNote } from '../../components/error-note';
+import { useClient } from '../../data/data-provider';
 import { useEvent, useMutate } from '../../data/hooks';
-import { readAsBase64 } from '../../lib/files';
+import { fileSource } from '../../lib/files';
 import { ImportPreviewCard } from './import-preview-card';
 import { ImportReportCard } from './import-report-card';
 import { RecipientsTable } from './recipients-table';
@@ -14,6 +15,7 @@ export function ImportPanel({ campaign }: { campaign: CampaignSummary }) {
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<string | null>(null);
   const load = useMutate('recipients.importPreview');
+  const client = useClient();
   const [readError, setReadError] = useState<string | null>(null);
 
   useEvent('import.progress', (p) => {
@@ -26,14 +28,13 @@ export function ImportPanel({ campaign }: { campaign: CampaignSummary }) {
     setReport(null);
     setPreview(null);
     setReadError(null);
-    let base64: string;
-    try {
-      base64 = await readAsBase64(file);
-    } catch (err) {
-      setReadError(err instanceof Error ? err.message : String(err));
+    // The file goes to the main process first (IPC: the shell resolves it; headless: HTTP POST).
+    const source = await fileSource(client, file);
+    if (!source.ok) {
+      setReadError(source.error.message);
       return;
     }
-    const p = await load.run({ campaignId: campaign.id, source: { upload: { name: file.name, base64 } } });
+    const p = await load.run({ campaignId: campaign.id, source: source.value });
     if (p) setPreview(p);
   };
 
