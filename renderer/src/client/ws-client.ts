@@ -25,10 +25,35 @@ export function tokenFromHash(hash: string): string | null {
   return t && /^[A-Za-z0-9_-]+$/.test(t) ? t : null;
 }
 
+const TOKEN_KEY = 'campaign-tray.token';
+
+/** Reads the token once, then takes it out of the address bar (keeping any screen fragment). */
+export function takeToken(location: Location, history: History, storage: Storage | null): string | null {
+  const fromHash = tokenFromHash(location.hash);
+  if (fromHash) {
+    storage?.setItem(TOKEN_KEY, fromHash);
+    const params = new URLSearchParams(location.hash.replace(/^#/, ''));
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+    return fromHash;
+  }
+  const stored = storage?.getItem(TOKEN_KEY) ?? null;
+  return stored && /^[A-Za-z0-9_-]+$/.test(stored) ? stored : null;
+}
+
+function sessionStore(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 const lost = (message: string): Result<never> => ({ ok: false, error: { code: 'network', message } });
 
 export function createWsClient(location: Location): Client {
-  const token = tokenFromHash(location.hash);
+  const token = takeToken(location, window.history, sessionStore());
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`;
   const pending = new Map<number, Pending>();
   const listeners = new Map<string, Set<Listener>>();
