@@ -103,6 +103,19 @@ function securityHeaders(port: number): Record<string, string> {
 }
 
 /**
+ * The real file behind a resolved static path, only when it is still inside the real root: a
+ * symlink in the renderer folder must not serve a file from anywhere else on disk.
+ */
+async function insideRoot(root: string, file: string): Promise<string | null> {
+  try {
+    const [realRoot, realFile] = await Promise.all([fs.promises.realpath(root), fs.promises.realpath(file)]);
+    return realFile.startsWith(realRoot + path.sep) ? realFile : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Maps a URL path to a file inside root, or null. Decoding happens once; anything that would
  * leave root (dot segments, encoded slashes, NUL) is refused rather than normalised away.
  */
@@ -169,31 +182,39 @@ export function startHttpServer(opts: HttpServerOptions): Promise<RunningServer>
       plain(res, 405, 'Method not allowed.', { ...headers, Allow: 'GET, HEAD' });
       return;
     }
-    const file = resolveStaticPath(opts.rendererDir, urlPath);
-    if (!file) {
+    const resolved = resolveStaticPath(opts.rendererDir, urlPath);
+    if (!resolved) {
       plain(res, 400, 'Bad path.', headers);
       return;
     }
-    fs.stat(file, (err, st) => {
-      if (err || !st.isFile()) {
+    const serveFile = (file: string) =>
+      fs.stat(file, (err, st) => {
+        if (err || !st.isFile()) {
+          plain(res, 404, 'Not found.', headers);
+          return;
+        }
+        const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+        res.writeHead(200, {
+          ...headers,
+          'Content-Type': type,
+          'Content-Length': String(st.size),
+          // Hashed assets never change; the page itself must always be fresh.
+          'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+        });
+        if (req.method === 'HEAD') {
+          res.end();
+          return;
+        }
+        fs.createReadStream(file)
+          .on('error', () => res.destroy())
+          .pipe(res);
+      });
+    void insideRoot(opts.rendererDir, resolved).then((file) => {
+      if (!file) {
         plain(res, 404, 'Not found.', headers);
         return;
       }
-      const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-      res.writeHead(200, {
-        ...headers,
-        'Content-Type': type,
-        'Content-Length': String(st.size),
-        // Hashed assets never change; the page itself must always be fresh.
-        'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
-      });
-      if (req.method === 'HEAD') {
-        res.end();
-        return;
-      }
-      fs.createReadStream(file)
-        .on('error', () => res.destroy())
-        .pipe(res);
+      serveFile(file);
     });
   });
 
