@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { UPLOAD_PATH } from '../../shared/bridge';
+import { cspHeader } from '../../shared/csp';
 import type { EventHub } from '../engine/events/hub';
 import type { FileRegistry } from '../engine/files/registry';
 import type { Logger } from '../engine/log';
@@ -73,22 +74,9 @@ export function allowedOrigins(port: number): string[] {
   return allowedHosts(port).map((h) => `http://${h}`);
 }
 
+/** The shared page policy (shared/csp.ts), with this server's own WebSocket address. */
 export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    // Email HTML in the sandboxed preview carries its own inline styles, and a srcdoc frame
-    // inherits this policy; scripts stay blocked everywhere.
-    "style-src 'self' 'unsafe-inline'",
-    `connect-src 'self' ws://${HOST}:${port} ws://localhost:${port}`,
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "frame-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return cspHeader({ 'connect-src': [`ws://${HOST}:${port}`, `ws://localhost:${port}`] });
 }
 
 function securityHeaders(port: number): Record<string, string> {

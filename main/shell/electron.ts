@@ -4,13 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 // biome-ignore lint/style/noRestrictedImports: the entry only hands ipcMain to bindIpc, which owns every handler.
-import { app, type BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
+import { app, type BrowserWindow, dialog, ipcMain, protocol, session, shell } from 'electron';
 import { systemClock } from '../engine/clock';
 import { createEngine, type Engine, SHUTDOWN_WAIT_MS } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
 import { makePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../engine/private-files';
 import { createDispatcher } from '../rpc/dispatch';
+import { APP_PAGE_URL, registerAppScheme } from './app-protocol';
 import { electronLoginItem, electronNotifier, electronPower, electronTray } from './electron-ui';
 import { engineLink } from './engine-link';
 import { pickFile } from './file-dialog';
@@ -79,7 +80,7 @@ function failStart(err: unknown) {
 
 async function start(where: AppLocation) {
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
-  hardenSession(session.defaultSession, where);
+  hardenSession(session.defaultSession, where, paths.rendererDir);
 
   const dataDir = app.getPath('userData');
   // The app's own folder (Electron may have created it already): only the user may read it.
@@ -96,7 +97,7 @@ async function start(where: AppLocation) {
     },
   });
   const isTrusted = (e: IpcEventLike) =>
-    isTrustedFrameUrl(e.senderFrame?.url, where.devOrigin ? [where.devOrigin] : [], where.indexFileUrl);
+    isTrustedFrameUrl(e.senderFrame?.url, where.devOrigin ? [where.devOrigin] : [], where.pageUrl);
   const dispatch = createDispatcher(engine.handlers, log);
   cleanups.push(bindIpc(ipcMain, dispatch, isTrusted));
   cleanups.push(bindFileIpc(ipcMain, isTrusted, { files: engine.files, pick: (kind) => pickFile(win, kind) }));
@@ -173,6 +174,8 @@ async function shutDown(e: Engine) {
 }
 
 function main() {
+  // Privileged schemes must be registered before the app is ready.
+  registerAppScheme(protocol);
   // Before anything reads userData: the single-instance lock and the database live there.
   const dataOverride = userDataOverride(process.env.CT_USER_DATA_DIR);
   if (dataOverride) app.setPath('userData', dataOverride);
@@ -184,7 +187,7 @@ function main() {
   }
   openLogFile(app.getPath('userData'));
   const where: AppLocation = {
-    indexFileUrl: paths.indexFileUrl,
+    pageUrl: APP_PAGE_URL,
     devOrigin: devServerOrigin(process.env.CT_DEV_SERVER_URL, app.isPackaged),
   };
 

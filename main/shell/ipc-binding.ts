@@ -32,12 +32,8 @@ export function bindIpc(ipcMain: IpcMainLike, dispatch: Dispatch, isTrusted: (e:
   };
 }
 
-/** Trusted = the frame shows the app's own renderer (file URL of the packaged index, or the dev server). */
-export function isTrustedFrameUrl(
-  frameUrl: string | undefined,
-  allowedOrigins: readonly string[],
-  indexFileUrl: string,
-) {
+/** Trusted = the frame shows the app's own page (app://campaign-tray/index.html, or the dev server). */
+export function isTrustedFrameUrl(frameUrl: string | undefined, allowedOrigins: readonly string[], pageUrl: string) {
   if (!frameUrl) return false;
   let u: URL;
   try {
@@ -45,8 +41,8 @@ export function isTrustedFrameUrl(
   } catch {
     return false;
   }
-  if (u.protocol === 'file:')
-    return `${u.origin}${u.pathname}` === indexFileUrl || u.href.split(/[?#]/)[0] === indexFileUrl;
+  // The app's scheme is not special to the URL parser (its origin reads "null"): compare the page itself.
+  if (u.protocol === 'app:' || u.protocol === 'file:') return u.href.split(/[?#]/)[0] === pageUrl;
   return allowedOrigins.includes(u.origin);
 }
 

@@ -2,15 +2,14 @@
 // entry (dist/main), so the same code works from the repo, from app.asar, and from a dev build.
 // No Electron import: the unit tests check these rules under plain Node.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { AppError } from '../engine/errors';
 
 export interface ShellPaths {
   /** The app root: the repo when run with `electron .`, app.asar when packaged. */
   root: string;
   indexHtml: string;
-  /** The exact URL the window loads; IPC trusts only frames showing this file (or the dev server). */
-  indexFileUrl: string;
+  /** The built renderer, served to the window as app://campaign-tray/ (app-protocol.ts). */
+  rendererDir: string;
   preload: string;
   /** Tray and window icons (shipped through electron-builder's `files`). */
   iconDir: string;
@@ -19,11 +18,11 @@ export interface ShellPaths {
 /** mainDir is the folder of the built main file, dist/main. */
 export function shellPaths(mainDir: string): ShellPaths {
   const root = path.resolve(mainDir, '..', '..');
-  const indexHtml = path.join(root, 'dist', 'renderer', 'index.html');
+  const rendererDir = path.join(root, 'dist', 'renderer');
   return {
     root,
-    indexHtml,
-    indexFileUrl: pathToFileURL(indexHtml).href,
+    indexHtml: path.join(rendererDir, 'index.html'),
+    rendererDir,
     preload: path.join(root, 'dist', 'preload', 'preload.cjs'),
     iconDir: path.join(root, 'build'),
   };

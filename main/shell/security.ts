@@ -1,35 +1,21 @@
 // The window's security rules as plain data and pure functions, so they are tested under plain Node.
 // window.ts applies them through Electron: the CSP header, navigation and new-window guards.
+import { cspHeader } from '../../shared/csp';
 import { isTrustedFrameUrl } from './ipc-binding';
 
-/** The packaged page loads only its own files; inline script, eval, plugins, forms and framing are off. */
-const DIRECTIVES: readonly (readonly [string, readonly string[]])[] = [
-  ['default-src', ["'self'"]],
-  ['script-src', ["'self'"]],
-  ['object-src', ["'none'"]],
-  ['base-uri', ["'none'"]],
-  ['form-action', ["'none'"]],
-  ['frame-ancestors', ["'none'"]],
-  ['img-src', ["'self'", 'data:']],
-  // The composer previews email HTML in a sandboxed srcdoc frame, which inherits this policy, and
-  // email HTML styles itself inline. Styles cannot run code; remote loads stay blocked by the rest.
-  ['style-src', ["'self'", "'unsafe-inline'"]],
-  ['connect-src', ["'self'"]],
-];
-
 /**
- * The Content-Security-Policy for the app window. With a dev server origin (unpackaged runs only),
- * Vite's inline React-refresh preamble and its HMR socket are allowed too.
+ * The Content-Security-Policy for the app window: the shared page policy (shared/csp.ts). With a
+ * dev server origin (unpackaged runs only), Vite's inline React-refresh preamble and its HMR socket
+ * are allowed too.
  */
 export function contentSecurityPolicy(devOrigin: string | null = null): string {
-  const dev = devOrigin ? new URL(devOrigin) : null;
-  return DIRECTIVES.map(([name, sources]) => {
-    let all = [...sources];
-    if (dev && name === 'script-src') all = [...all, dev.origin, "'unsafe-inline'"];
-    if (dev && name === 'style-src') all = [...all, dev.origin];
-    if (dev && name === 'connect-src') all = [...all, dev.origin, `ws://${dev.host}`];
-    return `${name} ${all.join(' ')}`;
-  }).join('; ');
+  if (!devOrigin) return cspHeader();
+  const dev = new URL(devOrigin);
+  return cspHeader({
+    'script-src': [dev.origin, "'unsafe-inline'"],
+    'style-src': [dev.origin],
+    'connect-src': [dev.origin, `ws://${dev.host}`],
+  });
 }
 
 export type ResponseHeaders = Record<string, string | string[]>;
@@ -44,15 +30,23 @@ export function withContentSecurityPolicy(headers: ResponseHeaders | undefined, 
   return out;
 }
 
-/** Where the app's own page lives: the packaged index file, plus the dev server in development. */
+/** Where the app's own page lives: app://campaign-tray/index.html, plus the dev server in development. */
 export interface AppLocation {
-  indexFileUrl: string;
+  pageUrl: string;
   devOrigin: string | null;
 }
 
 /** True for the app's own page (any query or fragment); the window may navigate only there. */
 export function isAppPageUrl(url: string, where: AppLocation): boolean {
-  return isTrustedFrameUrl(url, where.devOrigin ? [where.devOrigin] : [], where.indexFileUrl);
+  return isTrustedFrameUrl(url, where.devOrigin ? [where.devOrigin] : [], where.pageUrl);
+}
+
+/**
+ * What a sub-frame may show: only the inert documents of the composer's sandboxed preview
+ * (srcdoc, blank). Never another page, not even the app's own, which would get a second bridge.
+ */
+export function isInertFrameUrl(url: string): boolean {
+  return url === 'about:srcdoc' || url === 'about:blank';
 }
 
 /**

@@ -1,27 +1,50 @@
-// The one app window and the guards every page in the app runs behind: a strict CSP, no new
-// windows, no navigation away from the app's own page, no permissions, no <webview>.
+// The one app window and the guards every page in the app runs behind: the page from its own
+// app:// scheme with a strict CSP, no new windows, no navigation away from the app's own page (nor
+// of a sub-frame to any page), no permissions, no device choosers, no <webview>.
 import path from 'node:path';
 import { BrowserWindow, type Session, shell, type WebContents } from 'electron';
 import type { Logger } from '../engine/log';
+import { APP_SCHEME, createAppProtocolHandler } from './app-protocol';
 import type { ShellPaths } from './paths';
 import {
   type AppLocation,
   contentSecurityPolicy,
   externalLinkTarget,
   isAppPageUrl,
+  isInertFrameUrl,
   withContentSecurityPolicy,
 } from './security';
 
 /** Screens the shell can open from outside the page (tray, notifications), as URL fragments. */
 export type ShellView = 'campaigns' | 'accounts';
 
-export function hardenSession(session: Session, where: AppLocation): void {
+export function hardenSession(session: Session, where: AppLocation, rendererDir: string): void {
   const csp = contentSecurityPolicy(where.devOrigin);
+  // The packaged page and its files, each response with the CSP header.
+  session.protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir, csp));
+  // Responses from elsewhere (the dev server) get the same policy in place of their own.
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withContentSecurityPolicy(details.responseHeaders, csp) });
   });
-  // Camera, notifications from the page, geolocation…: the app needs none of them.
+  // Camera, notifications from the page, geolocation, devices…: the app needs none of them, so
+  // every request is refused, every check answers "not granted", and no chooser ever opens.
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  session.setPermissionCheckHandler(() => false);
+  session.setDevicePermissionHandler(() => false);
+  session.on('select-hid-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+  session.on('select-serial-port', (event, _ports, _contents, callback) => {
+    event.preventDefault();
+    callback('');
+  });
+  session.on('select-usb-device', (event, _details, callback) => {
+    event.preventDefault();
+    callback();
+  });
+  // Windows and Linux only.
+  session.setBluetoothPairingHandler?.((_details, callback) => callback({ confirmed: false }));
 }
 
 /** Applied to every web contents the app creates (app 'web-contents-created'). */
@@ -39,6 +62,17 @@ export function hardenContents(contents: WebContents, where: AppLocation, log: L
   };
   contents.on('will-navigate', (event) => guard(event));
   contents.on('will-redirect', (event) => guard(event));
+  // Every frame: the main one stays on the app page, a sub-frame may show only an inert document.
+  contents.on('will-frame-navigate', (event) => {
+    if (event.isMainFrame) return guard(event);
+    if (isInertFrameUrl(event.url)) return;
+    event.preventDefault();
+    log.warn(`blocked a frame navigation (${event.url.split(':', 1)[0]}: URL)`);
+  });
+  contents.on('select-bluetooth-device', (event, _devices, callback) => {
+    event.preventDefault();
+    callback('');
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
 }
 
@@ -92,7 +126,7 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     if (details.reason !== 'clean-exit' && !win.isDestroyed() && !opts.isQuitting()) win.reload();
   });
 
-  const url = opts.where.devOrigin ? `${opts.where.devOrigin}/` : opts.paths.indexFileUrl;
+  const url = opts.where.devOrigin ? `${opts.where.devOrigin}/` : opts.where.pageUrl;
   win.loadURL(url).catch((err) => opts.log.error('the window could not load the app page', err));
   return win;
 }

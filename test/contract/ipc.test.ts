@@ -11,7 +11,7 @@ import { MemorySecrets } from '../helpers/memory-secrets';
 import { tmpDir } from '../helpers/tmp';
 import { contractSuite } from './suite';
 
-const INDEX_URL = 'file:///opt/Campaign%20Tray/resources/app.asar/dist/renderer/index.html';
+const INDEX_URL = 'app://campaign-tray/index.html';
 
 type Handler = (event: IpcEventLike, ...args: unknown[]) => unknown;
 

@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../main/engine/errors';
+import { APP_PAGE_URL } from '../../main/shell/app-protocol';
 import { EVENT_CHANNEL_PREFIX } from '../../main/shell/ipc-binding';
 import { devServerOrigin, shellPaths, userDataOverride } from '../../main/shell/paths';
 import {
@@ -39,8 +40,9 @@ function directives(csp: string): Map<string, string[]> {
 describe('content security policy', () => {
   it('is exactly the strict policy for the packaged page', () => {
     expect(contentSecurityPolicy()).toBe(
-      "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
-        "frame-ancestors 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; " +
+        "img-src 'self' data:; font-src 'self'; frame-src 'self'; object-src 'none'; base-uri 'none'; " +
+        "form-action 'none'; frame-ancestors 'none'",
     );
   });
 
@@ -83,18 +85,16 @@ describe('content security policy', () => {
 });
 
 describe('navigation and links', () => {
-  const packaged: AppLocation = {
-    indexFileUrl: 'file:///opt/Campaign%20Tray/app.asar/dist/renderer/index.html',
-    devOrigin: null,
-  };
+  const packaged: AppLocation = { pageUrl: 'app://campaign-tray/index.html', devOrigin: null };
   const dev: AppLocation = { ...packaged, devOrigin: 'http://127.0.0.1:5173' };
 
   it.each([
-    [packaged, packaged.indexFileUrl, true],
-    [packaged, `${packaged.indexFileUrl}#accounts`, true],
-    [packaged, `${packaged.indexFileUrl}?x=1`, true],
-    [packaged, 'file:///opt/Campaign Tray/app.asar/dist/renderer/index.html', true],
-    [packaged, 'file:///opt/Campaign%20Tray/app.asar/dist/renderer/other.html', false],
+    [packaged, packaged.pageUrl, true],
+    [packaged, `${packaged.pageUrl}#accounts`, true],
+    [packaged, `${packaged.pageUrl}?x=1`, true],
+    [packaged, 'app://campaign-tray/other.html', false],
+    [packaged, 'app://other/index.html', false],
+    [packaged, 'file:///opt/Campaign%20Tray/app.asar/dist/renderer/index.html', false],
     [packaged, 'file:///etc/passwd', false],
     [packaged, 'https://example.com/', false],
     [packaged, 'http://127.0.0.1:5173/', false],
@@ -105,7 +105,7 @@ describe('navigation and links', () => {
     [dev, 'http://127.0.0.1:5173/src/main.tsx', true],
     [dev, 'http://127.0.0.1:5174/', false],
     [dev, 'http://localhost:5173/', false],
-    [dev, packaged.indexFileUrl, true],
+    [dev, packaged.pageUrl, true],
   ])('%# isAppPageUrl(%o, %s) = %s', (where, url, expected) => {
     expect(isAppPageUrl(url, where)).toBe(expected);
   });
@@ -135,12 +135,11 @@ describe('shell paths and settings', () => {
     expect(p.indexHtml).toBe(path.join(appRoot, 'dist', 'renderer', 'index.html'));
     expect(p.preload).toBe(path.join(appRoot, 'dist', 'preload', 'preload.cjs'));
     expect(p.iconDir).toBe(path.join(appRoot, 'build'));
-    expect(p.indexFileUrl).toBe(pathToFileURL(p.indexHtml).href);
-    expect(p.indexFileUrl).toContain('Campaign%20Tray');
-    // The URL Chromium reports for the loaded page is trusted, and nothing beside it is.
-    const where = { indexFileUrl: p.indexFileUrl, devOrigin: null };
-    expect(isAppPageUrl(`${p.indexFileUrl}#campaigns`, where)).toBe(true);
-    expect(isAppPageUrl(pathToFileURL(path.join(appRoot, 'dist', 'renderer', 'x.html')).href, where)).toBe(false);
+    expect(p.rendererDir).toBe(path.join(appRoot, 'dist', 'renderer'));
+    // The page comes from app://, never from its file on disk.
+    const where = { pageUrl: APP_PAGE_URL, devOrigin: null };
+    expect(isAppPageUrl(`${APP_PAGE_URL}#campaigns`, where)).toBe(true);
+    expect(isAppPageUrl(pathToFileURL(p.indexHtml).href, where)).toBe(false);
   });
 
   it('points at the files the build writes and the icons in the repo', () => {
