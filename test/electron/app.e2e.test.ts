@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_NAMES } from '../../shared/channels';
@@ -15,7 +14,8 @@ import { strict } from '../helpers/services';
 import { tmpDir } from '../helpers/tmp';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const indexFileUrl = pathToFileURL(path.join(root, 'dist', 'renderer', 'index.html')).href;
+/** The page comes from the app's own privileged scheme, never from file://. */
+const pageUrl = 'app://campaign-tray/index.html';
 
 /**
  * The Electron executable, or null when it was never downloaded. Resolved the way the electron
@@ -119,7 +119,7 @@ describe.skipIf(!binary)('Campaign Tray in Electron', () => {
       webSecurity: true,
       webviewTag: false,
     });
-    expect(page.url().split('#')[0]).toBe(indexFileUrl);
+    expect(page.url().split('#')[0]).toBe(pageUrl);
   });
 
   it('gives the page the named bridge only: no invoke, no require, no process', async () => {
@@ -140,7 +140,7 @@ describe.skipIf(!binary)('Campaign Tray in Electron', () => {
         unknownEvent,
       };
     });
-    expect(seen.keys).toEqual([...REQUEST_NAMES, 'on'].sort());
+    expect(seen.keys).toEqual([...REQUEST_NAMES, 'files', 'on'].sort());
     expect(seen.hasInvoke).toBe(false);
     expect(seen.require).toBe('undefined');
     expect(seen.process).toBe('undefined');
@@ -180,7 +180,49 @@ describe.skipIf(!binary)('Campaign Tray in Electron', () => {
       return { windows: wins.length, url: wins[0]!.webContents.getURL() };
     });
     expect(state.windows).toBe(1);
-    expect(state.url.split('#')[0]).toBe(indexFileUrl);
+    expect(state.url.split('#')[0]).toBe(pageUrl);
+  });
+
+  it('answers every permission check with "denied" and serves the page with its CSP header', async () => {
+    const states = await page.evaluate(async () => {
+      const nav = (
+        globalThis as unknown as {
+          navigator: { permissions: { query(d: { name: string }): Promise<{ state: string }> } };
+        }
+      ).navigator;
+      const out: Record<string, string> = {};
+      for (const name of ['geolocation', 'notifications', 'camera', 'microphone', 'clipboard-read']) {
+        out[name] = await nav.permissions.query({ name }).then(
+          (s) => s.state,
+          () => 'denied',
+        );
+      }
+      return out;
+    });
+    for (const [name, state] of Object.entries(states)) expect([name, state]).toEqual([name, 'denied']);
+    const csp = await page.evaluate(async () => {
+      const r = await fetch('app://campaign-tray/index.html');
+      return r.headers.get('content-security-policy');
+    });
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+  });
+
+  it('keeps a sub-frame from navigating to any page', async () => {
+    await page.evaluate(async () => {
+      const g = globalThis as unknown as {
+        document: { createElement(t: 'iframe'): { src: string; id: string }; body: { appendChild(n: unknown): void } };
+      };
+      const f = g.document.createElement('iframe');
+      f.id = 'probe-frame';
+      f.src = 'https://example.com/';
+      g.document.body.appendChild(f);
+      await new Promise((r) => setTimeout(r, 1_500));
+    });
+    const frames = await app.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows()[0]!.webContents.mainFrame.frames.map((f) => f.url),
+    );
+    expect(frames.some((u) => u.startsWith('https://'))).toBe(false);
   });
 
   it('hides to the tray when the window is closed, and a second launch shows it again', async () => {
