@@ -94,7 +94,9 @@ case "$cmd" in
       exec npm start
     fi
     echo "Electron is not available here: starting the headless server (same engine, same UI in your browser)."
-    exec npm run serve -- "$@" ;;
+    # shellcheck source=scripts/headless-keychain.sh
+    source scripts/headless-keychain.sh
+    run_headless "$@" ;;
   *)
     echo "usage: bash scripts/ct.sh app | test | setup" >&2
     exit 2 ;;

@@ -6,6 +6,7 @@ import { createEngine } from '../engine/engine';
 import { AppError } from '../engine/errors';
 import { createLogger } from '../engine/log';
 import { makePrivateDir } from '../engine/private-files';
+import { createKeychain, KEYCHAIN_SERVICE } from '../engine/secrets/keychain';
 import { createDispatcher } from '../rpc/dispatch';
 import { parseServeArgs } from './args';
 import { startHttpServer } from './http-server';
@@ -29,6 +30,8 @@ async function main() {
     dataDir: opts.dataDir,
     host: 'headless',
     log,
+    // scripts/ct.sh says why there is no keychain where it could not start one.
+    secrets: createKeychain(KEYCHAIN_SERVICE, { advice: process.env.CT_KEYCHAIN_ADVICE }),
     openExternal: (url) => console.log(`Open this address in your browser to continue: ${url}`),
   });
   await engine.start();

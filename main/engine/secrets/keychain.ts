@@ -16,7 +16,7 @@ const RETRY_FAILED_PROBE_MS = 30_000;
 // at logout: passwords would silently vanish. Only a Secret Service is a real keychain.
 const ENTRY_OPTIONS: EntryOptions = { linux: { store: 'secret-service' } };
 
-function advice(): string {
+function defaultAdvice(): string {
   switch (process.platform) {
     case 'darwin':
       return 'Unlock your login keychain in Keychain Access, then try again.';
@@ -25,18 +25,28 @@ function advice(): string {
     default:
       return (
         'Install and unlock a Secret Service such as gnome-keyring (Linux: apt install gnome-keyring) or KWallet, ' +
-        'make sure a D-Bus session is running, then restart Campaign Tray.'
+        'make sure a D-Bus session is running, then restart Campaign Tray. On a machine without a desktop, start ' +
+        'it with "bash scripts/ct.sh app", which runs gnome-keyring for the headless server.'
       );
   }
 }
 
-function reasonFrom(err: unknown): string {
-  const detail = err instanceof Error ? err.message : String(err);
-  const short = redact(detail).split('\n')[0]?.slice(0, 200) ?? '';
-  return `The system keychain is not available, so passwords cannot be stored safely. ${advice()}${short ? ` (${short})` : ''}`;
+export interface KeychainOptions {
+  /**
+   * What to tell the user when no keychain can be reached, in place of the platform's default
+   * sentence: the launcher knows why (no terminal for the keyring password, packages missing).
+   */
+  advice?: string;
 }
 
-export function createKeychain(service: string = KEYCHAIN_SERVICE): SecretStore {
+export function createKeychain(service: string = KEYCHAIN_SERVICE, opts: KeychainOptions = {}): SecretStore {
+  const advice = opts.advice?.trim() || defaultAdvice();
+  function reasonFrom(err: unknown): string {
+    const detail = err instanceof Error ? err.message : String(err);
+    const short = redact(detail).split('\n')[0]?.slice(0, 200) ?? '';
+    return `The system keychain is not available, so passwords cannot be stored safely. ${advice}${short ? ` (${short})` : ''}`;
+  }
+
   let probe: { at: number; reason: Promise<string | null> } | null = null;
   const entry = (key: string) => new AsyncEntry(service, key, ENTRY_OPTIONS);
 
