@@ -402,7 +402,11 @@ export const requests = {
   ),
   /** Starts the browser consent flow; the outcome arrives as a `gmail.connect` event. */
   'gmail.connect': request<{ flowId: string; authUrl: string }>()(
-    z.strictObject({ reconnectAccountId: id.optional() }),
+    z.strictObject({
+      reconnectAccountId: id.optional(),
+      /** Also ask Google for gmail.readonly, to read bounces and replies (feedback). */
+      readFeedback: z.boolean().optional(),
+    }),
   ),
   'gmail.cancelConnect': request<{ cancelled: boolean }>()(z.strictObject({ flowId: line(100) })),
 

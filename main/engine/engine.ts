@@ -15,7 +15,7 @@ import {
   campaignReportHandlers,
   campaignTestSendHandlers,
 } from './api/campaigns-api';
-import { feedbackHandlers } from './api/feedback-api';
+import { feedbackHandlers, gmailReadGranted } from './api/feedback-api';
 import { gmailHandlers } from './api/gmail-api';
 import type { Handlers } from './api/handlers';
 import { outboxHandlers } from './api/outbox-api';
@@ -176,7 +176,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
   });
 
   const feedback = new FeedbackService(ctx, {
-    openReader: readerOpener(ctx),
+    openReader: readerOpener(ctx, google),
     process: createProcessor(ctx, tokenKeyLoader(ctx.secrets, log)),
     ...(opts.feedbackPollMs ? { pollMs: opts.feedbackPollMs } : {}),
   });
@@ -195,6 +195,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
       endpoints: google,
       openExternal: opts.openExternal ?? ((url) => log.info(`Open this address to connect Gmail: ${url}`)),
       ...(opts.oauthTimeoutMs ? { timeoutMs: opts.oauthTimeoutMs } : {}),
+      onReadGranted: gmailReadGranted(ctx, feedback),
     }),
     ...campaignHandlers(ctx, { defaultPool: () => [outbox.id] }),
     ...campaignReportHandlers(ctx, () => sender!),

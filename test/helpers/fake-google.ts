@@ -9,7 +9,10 @@ import type { GoogleEndpoints } from '../../main/engine/gmail/endpoints';
 export const FAKE_CLIENT_ID = '1234567890-fake.apps.googleusercontent.com';
 export const FAKE_CLIENT_SECRET = 'GOCSPX-fake-client-secret';
 const SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
+const READ_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';
 const EXPECTED_SCOPES = ['email', 'openid', SEND_SCOPE].sort();
+/** Turning feedback on asks for the read scope on top (incremental authorization). */
+const WITH_READ_SCOPES = [...EXPECTED_SCOPES, READ_SCOPE].sort();
 
 export interface FakeGoogleOptions {
   clientId?: string;
@@ -34,9 +37,19 @@ export type SendFailure =
 /** One-shot behaviours, used in order per endpoint. */
 export type ScriptStep =
   | { consent: 'deny' }
-  | { consent: 'allow'; email?: string; withoutSend?: boolean }
+  | { consent: 'allow'; email?: string; withoutSend?: boolean; withoutRead?: boolean }
   | { refresh: 'invalid_grant' }
   | { send: SendFailure; retryAt?: string; retryAfter?: string };
+
+/** A message in the fake account's mailbox, as users.messages.list/get serve it. */
+export interface MailboxItem {
+  id: string;
+  threadId: string;
+  raw: Buffer;
+  /** ms since the epoch, as Gmail's internalDate. */
+  internalDate: number;
+  labelIds: string[];
+}
 
 export interface SentMessage {
   id: string;
@@ -67,10 +80,16 @@ export interface FakeGoogleState {
   userinfoRequests: number;
   sendAttempts: number;
   sent: SentMessage[];
+  /** Each account's inbox; `deliver()` adds to it. */
+  mailbox: Map<string, MailboxItem[]>;
+  /** users.messages.list queries as received. */
+  listQueries: string[];
+  /** format= of each users.messages.get, to prove bodies are fetched only for candidates. */
+  getFormats: string[];
   /** Every token string ever handed out, to prove none leaks anywhere. */
   issued: { accessTokens: string[]; refreshTokens: string[]; idTokens: string[] };
   codes: Map<string, CodeGrant>;
-  accessTokens: Map<string, { email: string; expiresAt: number }>;
+  accessTokens: Map<string, { email: string; expiresAt: number; scope: string }>;
   refreshTokens: Map<string, { email: string; scope: string }>;
 }
 
@@ -80,10 +99,12 @@ export interface FakeGoogle {
   script(step: ScriptStep): void;
   /** Google-side expiry of every access token handed out so far (the next send gets 401). */
   expireAccessTokens(): void;
+  /** Puts a message into an account's inbox (default: the fake's account), as delivered mail. */
+  deliver(raw: Buffer | string, opts?: { email?: string; internalDate?: number }): MailboxItem;
   /** A token set as a completed consent would leave it, for tests that start after connecting. */
   mint(
     email?: string,
-    opts?: { expiresInSec?: number },
+    opts?: { expiresInSec?: number; read?: boolean },
   ): {
     refreshToken: string;
     accessToken: string;
@@ -112,6 +133,9 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     userinfoRequests: 0,
     sendAttempts: 0,
     sent: [],
+    mailbox: new Map(),
+    listQueries: [],
+    getFormats: [],
     issued: { accessTokens: [], refreshTokens: [], idTokens: [] },
     codes: new Map(),
     accessTokens: new Map(),
@@ -122,14 +146,19 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
   const refreshSteps: Extract<ScriptStep, { refresh: unknown }>[] = [];
   const sendSteps: Extract<ScriptStep, { send: unknown }>[] = [];
 
-  function grantedScope(withoutSend = false) {
+  function grantedScope(withoutSend = false, read = false) {
     // Google reports the email scope by its long name.
-    return ['openid', 'https://www.googleapis.com/auth/userinfo.email', ...(withoutSend ? [] : [SEND_SCOPE])].join(' ');
+    return [
+      'openid',
+      'https://www.googleapis.com/auth/userinfo.email',
+      ...(withoutSend ? [] : [SEND_SCOPE]),
+      ...(read ? [READ_SCOPE] : []),
+    ].join(' ');
   }
 
-  function issueAccess(email: string, ttlSec = ttl) {
+  function issueAccess(email: string, ttlSec = ttl, scope = grantedScope()) {
     const t = token('ya29.fake-');
-    state.accessTokens.set(t, { email, expiresAt: Date.now() + ttlSec * 1000 });
+    state.accessTokens.set(t, { email, expiresAt: Date.now() + ttlSec * 1000, scope });
     state.issued.accessTokens.push(t);
     return t;
   }
@@ -157,12 +186,12 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     return jwt;
   }
 
-  function bearer(req: http.IncomingMessage): { token: string; email: string } | null {
+  function bearer(req: http.IncomingMessage): { token: string; email: string; scope: string } | null {
     const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     const t = m?.[1];
     const known = t ? state.accessTokens.get(t) : undefined;
     if (!t || !known || known.expiresAt <= Date.now()) return null;
-    return { token: t, email: known.email };
+    return { token: t, email: known.email, scope: known.scope };
   }
 
   // ---- GET /o/oauth2/v2/auth ----
@@ -187,8 +216,11 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     }
     if (q.get('response_type') !== 'code') return refuse('unsupported_response_type', 'response_type must be code');
     const scopes = (q.get('scope') ?? '').split(' ').filter(Boolean).sort();
-    if (scopes.join(' ') !== EXPECTED_SCOPES.join(' '))
+    const wantsRead = scopes.join(' ') === WITH_READ_SCOPES.join(' ');
+    if (scopes.join(' ') !== EXPECTED_SCOPES.join(' ') && !wantsRead)
       return refuse('invalid_scope', `Unexpected scopes: ${scopes.join(' ')}`);
+    if (wantsRead && q.get('include_granted_scopes') !== 'true')
+      return refuse('invalid_request', 'Incremental authorization needs include_granted_scopes=true');
     if (q.get('code_challenge_method') !== 'S256')
       return refuse('invalid_request', 'code_challenge_method must be S256');
     const challenge = q.get('code_challenge') ?? '';
@@ -203,7 +235,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
       back.searchParams.set('error', 'access_denied');
     } else {
       const code = `4/0${randomBytes(30).toString('base64url')}`;
-      const scope = grantedScope(step.withoutSend);
+      const scope = grantedScope(step.withoutSend, wantsRead && !step.withoutRead);
       state.codes.set(code, {
         clientId: state.clientId,
         redirectUri: redirect.href,
@@ -250,7 +282,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
         state.refreshTokens.set(refresh, { email: grant.email, scope: grant.scope });
         state.issued.refreshTokens.push(refresh);
         return json(200, {
-          access_token: issueAccess(grant.email),
+          access_token: issueAccess(grant.email, ttl, grant.scope),
           expires_in: ttl,
           refresh_token: refresh,
           scope: grant.scope,
@@ -265,7 +297,7 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
           return json(400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
         }
         return json(200, {
-          access_token: issueAccess(known.email),
+          access_token: issueAccess(known.email, ttl, known.scope),
           expires_in: ttl,
           scope: known.scope,
           token_type: 'Bearer',
@@ -307,6 +339,98 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ sub: '1', email: who.email, email_verified: true }));
+  }
+
+  // ---- GET /gmail/v1/users/{userId}/messages and /messages/{id} (gmail.readonly) ----
+
+  function readAccess(userId: string, req: http.IncomingMessage, res: http.ServerResponse) {
+    const json = (status: number, value: unknown) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+      res.end(JSON.stringify(value));
+    };
+    const who = bearer(req);
+    if (!who) {
+      json(401, googleError(401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials.', 'authError'));
+      return null;
+    }
+    if (!who.scope.split(' ').includes(READ_SCOPE)) {
+      json(
+        403,
+        googleError(
+          403,
+          'PERMISSION_DENIED',
+          'Request had insufficient authentication scopes.',
+          'insufficientPermissions',
+        ),
+      );
+      return null;
+    }
+    if (userId !== 'me' && userId !== who.email) {
+      json(403, googleError(403, 'PERMISSION_DENIED', 'Delegation denied for ' + who.email, 'forbidden'));
+      return null;
+    }
+    return { who, json };
+  }
+
+  /** The part of Gmail's search syntax the tests use: after:<seconds>, -from:me, -in:chats. */
+  function matches(item: MailboxItem, q: string, email: string): boolean {
+    for (const term of q.split(/\s+/).filter(Boolean)) {
+      const after = /^after:(\d+)$/.exec(term);
+      if (after && item.internalDate <= Number(after[1]) * 1000) return false;
+      if (term === '-from:me' && headerOf(item.raw, 'from').toLowerCase().includes(email.toLowerCase())) return false;
+    }
+    return true;
+  }
+
+  function list(userId: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse) {
+    const ok = readAccess(userId, req, res);
+    if (!ok) return;
+    const q = url.searchParams.get('q') ?? '';
+    state.listQueries.push(q);
+    const max = Math.min(Number(url.searchParams.get('maxResults') ?? 100), 500);
+    const start = Number(url.searchParams.get('pageToken') ?? 0);
+    // Newest first, as Gmail lists them.
+    const all = [...(state.mailbox.get(ok.who.email) ?? [])]
+      .filter((m) => matches(m, q, ok.who.email))
+      .sort((a, b) => b.internalDate - a.internalDate);
+    const page = all.slice(start, start + max);
+    const next = start + max < all.length ? String(start + max) : undefined;
+    ok.json(200, {
+      ...(page.length ? { messages: page.map((m) => ({ id: m.id, threadId: m.threadId })) } : {}),
+      ...(next ? { nextPageToken: next } : {}),
+      resultSizeEstimate: all.length,
+    });
+  }
+
+  function getMessage(userId: string, id: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse) {
+    const ok = readAccess(userId, req, res);
+    if (!ok) return;
+    const m = (state.mailbox.get(ok.who.email) ?? []).find((x) => x.id === id);
+    if (!m) return ok.json(404, googleError(404, 'NOT_FOUND', 'Requested entity was not found.', 'notFound'));
+    const format = url.searchParams.get('format') ?? 'full';
+    state.getFormats.push(format);
+    const base = {
+      id: m.id,
+      threadId: m.threadId,
+      labelIds: m.labelIds,
+      snippet: '',
+      historyId: '1',
+      internalDate: String(m.internalDate),
+      sizeEstimate: m.raw.length,
+    };
+    if (format === 'raw') return ok.json(200, { ...base, raw: m.raw.toString('base64url') });
+    if (format === 'metadata') {
+      const wanted = url.searchParams.getAll('metadataHeaders').map((h) => h.toLowerCase());
+      const headers = headerLines(m.raw).filter((h) => wanted.length === 0 || wanted.includes(h.name.toLowerCase()));
+      return ok.json(200, {
+        ...base,
+        payload: { mimeType: headerOf(m.raw, 'content-type').split(';')[0] || 'text/plain', headers },
+      });
+    }
+    return ok.json(
+      400,
+      googleError(400, 'INVALID_ARGUMENT', 'Only raw and metadata formats are served here', 'invalidArgument'),
+    );
   }
 
   // ---- POST /gmail/v1/users/{userId}/messages/send ----
@@ -426,6 +550,12 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
       if (req.method === 'GET' && url.pathname === '/v1/userinfo') return userinfo(req, res);
       if (req.method === 'POST' && url.pathname === '/revoke') return revoke(body, res);
       if (req.method === 'POST' && sendPath?.[1]) return send(decodeURIComponent(sendPath[1]), body, req, res);
+      const listPath = /^\/gmail\/v1\/users\/([^/]+)\/messages$/.exec(url.pathname);
+      if (req.method === 'GET' && listPath?.[1]) return list(decodeURIComponent(listPath[1]), url, req, res);
+      const getPath = /^\/gmail\/v1\/users\/([^/]+)\/messages\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && getPath?.[1] && getPath[2]) {
+        return getMessage(decodeURIComponent(getPath[1]), decodeURIComponent(getPath[2]), url, req, res);
+      }
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(googleError(404, 'NOT_FOUND', 'Not Found', 'notFound')));
     });
@@ -450,15 +580,27 @@ export async function startFakeGoogle(opts: FakeGoogleOptions = {}): Promise<Fak
     expireAccessTokens() {
       for (const t of state.accessTokens.values()) t.expiresAt = 0;
     },
+    deliver(raw, o = {}) {
+      const email = o.email ?? state.email;
+      const item: MailboxItem = {
+        id: randomBytes(8).toString('hex'),
+        threadId: randomBytes(8).toString('hex'),
+        raw: Buffer.from(raw),
+        internalDate: o.internalDate ?? Date.now(),
+        labelIds: ['INBOX', 'UNREAD'],
+      };
+      state.mailbox.set(email, [...(state.mailbox.get(email) ?? []), item]);
+      return item;
+    },
     mint(email = state.email, o = {}) {
       const refreshToken = token('1//0fake-');
-      const scope = grantedScope();
+      const scope = grantedScope(false, o.read ?? false);
       state.refreshTokens.set(refreshToken, { email, scope });
       state.issued.refreshTokens.push(refreshToken);
       const expiresIn = o.expiresInSec ?? ttl;
       return {
         refreshToken,
-        accessToken: issueAccess(email, expiresIn),
+        accessToken: issueAccess(email, expiresIn, scope),
         expiryDate: Date.now() + expiresIn * 1000,
         scope,
       };
@@ -490,4 +632,19 @@ function recipientProblem(raw: Buffer): string | null {
     .split(',')
     .map((part) => (/<([^>]*)>/.exec(part)?.[1] ?? part).trim());
   return addresses.every((a) => /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(a)) ? null : 'Invalid To header';
+}
+
+function headerLines(raw: Buffer): { name: string; value: string }[] {
+  const text = raw.toString('latin1');
+  const end = text.search(/\r?\n\r?\n/);
+  const head = (end < 0 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
+  return head
+    .split(/\r?\n/)
+    .map((line) => ({ i: line.indexOf(':'), line }))
+    .filter(({ i }) => i > 0)
+    .map(({ i, line }) => ({ name: line.slice(0, i).trim(), value: line.slice(i + 1).trim() }));
+}
+
+function headerOf(raw: Buffer, name: string): string {
+  return headerLines(raw).find((h) => h.name.toLowerCase() === name)?.value ?? '';
 }

@@ -5,7 +5,14 @@ import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { imapPreset } from '../feedback/imap-presets';
 import { openImapReader } from '../feedback/imap-reader';
-import { type ImapReaderSettings, imapLogin, imapSecretKey, imapSettingsOf, readerView } from '../feedback/readers';
+import {
+  gmailReadAllowed,
+  type ImapReaderSettings,
+  imapLogin,
+  imapSecretKey,
+  imapSettingsOf,
+  readerView,
+} from '../feedback/readers';
 import { type FeedbackService, ReaderBlocked } from '../feedback/service';
 import { registerSecret } from '../log';
 import type { Handlers } from './handlers';
@@ -80,8 +87,11 @@ export function feedbackHandlers(
         if (typeof password === 'string') await ctx.secrets.set(imapSecretKey(a.id), password);
         if (password === null) await ctx.secrets.delete(imapSecretKey(a.id));
         settings = { ...next };
-      } else if (enabled) {
-        throw new AppError('invalid_input', 'Reading feedback from a Gmail account over the API is not available yet.');
+      } else if (enabled && !(await gmailReadAllowed(ctx, a.id))) {
+        throw new AppError(
+          'conflict',
+          'Google has not allowed Campaign Tray to read this mailbox yet. Click “Allow reading in the browser” to grant read access (gmail.readonly) for feedback; sending works either way.',
+        );
       }
       store.feedback.configure(a.id, enabled, settings, ctx.clock.now());
       await deps.service.restart(a.id);
@@ -114,5 +124,24 @@ export function feedbackHandlers(
       campaign(campaignId);
       return store.feedback.counts(campaignId);
     },
+  };
+}
+
+/**
+ * Google answered a consent that asked to read the mailbox: turn the account's reader on, unless
+ * the user unticked reading on Google's screen (then sending goes on and feedback stays off).
+ */
+export function gmailReadGranted(ctx: EngineContext, service: FeedbackService) {
+  return async (accountId: number): Promise<void> => {
+    const a = ctx.store.accounts.get(accountId);
+    if (!a) return;
+    if (!(await gmailReadAllowed(ctx, accountId))) {
+      ctx.activity('warn', `Google did not allow reading ${a.label}; feedback stays off for it`, { accountId });
+      return;
+    }
+    ctx.store.feedback.configure(accountId, true, {}, ctx.clock.now());
+    await service.restart(accountId);
+    ctx.hub.emit('feedback.changed', { accountId, campaignId: null });
+    ctx.activity('info', `Reading bounces, replies and unsubscribe requests from ${a.label}`, { accountId });
   };
 }

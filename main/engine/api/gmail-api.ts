@@ -22,6 +22,8 @@ export interface GmailApiDeps {
   openExternal: (url: string) => void;
   /** How long a consent flow waits for the browser. */
   timeoutMs?: number;
+  /** Google granted reading this account's mailbox: turn its feedback reader on. */
+  onReadGranted?: (accountId: number) => Promise<void>;
 }
 
 export function gmailHandlers(
@@ -148,10 +150,15 @@ export function gmailHandlers(
         endpoints: deps.endpoints,
         timeoutMs: deps.timeoutMs,
         loginHint: hint,
+        readMailbox: input.readFeedback ?? false,
       });
       flows.set(flow.flowId, flow.cancel);
       void flow.outcome
-        .then((outcome) => settle(outcome, reconnectId))
+        .then(async (outcome) => {
+          const r = await settle(outcome, reconnectId);
+          if (r.account && input.readFeedback) await deps.onReadGranted?.(r.account.id);
+          return r;
+        })
         .catch((err) => {
           ctx.log.error('Gmail connect failed', err);
           return {

@@ -2,10 +2,14 @@
 // the mailbox is opened and are never stored anywhere else.
 import type { Account, FeedbackReader, ImapSettings } from '../../../shared/domain';
 import type { EngineContext } from '../context';
+import type { GoogleEndpoints } from '../gmail/endpoints';
+import { GMAIL_READ_SCOPE } from '../gmail/endpoints';
+import { loadGoogleClient, loadTokens } from '../gmail/tokens';
 import { accountSecretKey } from '../secrets/secret-store';
 import type { ReaderRecord } from '../store/feedback';
+import { openGmailReader } from './gmail-reader';
 import { imapPreset } from './imap-presets';
-import { type MailboxReader, openImapReader } from './imap-reader';
+import { FIRST_READ_DAYS, type MailboxReader, openImapReader } from './imap-reader';
 import { ReaderBlocked } from './service';
 
 /** A separate IMAP password, when the mailbox does not take the SMTP one. */
@@ -56,12 +60,30 @@ export async function imapLogin(
   return { settings: s.imap, user, password: pass, now: () => ctx.clock.now() };
 }
 
-export function readerOpener(ctx: EngineContext) {
+/** Whether Google granted reading this Gmail account's mailbox. */
+export async function gmailReadAllowed(ctx: Pick<EngineContext, 'secrets'>, accountId: number): Promise<boolean> {
+  const t = await loadTokens(ctx.secrets, accountId);
+  return (t?.scope ?? '').split(/\s+/).includes(GMAIL_READ_SCOPE);
+}
+
+export function readerOpener(ctx: EngineContext, google: GoogleEndpoints) {
   return async function openReader(account: Account, record: ReaderRecord): Promise<MailboxReader> {
     if (account.kind === 'smtp') {
       const s = imapSettingsOf(record);
       if (!s) throw new ReaderBlocked('Say which IMAP server holds this account’s mail in the feedback settings.');
       return openImapReader(await imapLogin(ctx, account, s));
+    }
+    if (account.kind === 'gmail') {
+      const client = await loadGoogleClient(ctx.secrets);
+      if (!client) throw new ReaderBlocked('The Google OAuth client is missing. Add it under Settings → Gmail.');
+      return openGmailReader({
+        client,
+        accountId: account.id,
+        secrets: ctx.secrets,
+        endpoints: google,
+        now: () => ctx.clock.now(),
+        firstReadDays: FIRST_READ_DAYS,
+      });
     }
     throw new ReaderBlocked('This kind of account has no mailbox to read.');
   };

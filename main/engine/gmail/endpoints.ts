@@ -24,7 +24,14 @@ export const GOOGLE_ENDPOINTS: GoogleEndpoints = {
 export const GMAIL_SEND_SCOPE = 'https://www.googleapis.com/auth/gmail.send';
 
 /**
- * Everything the app asks for. gmail.send is a sensitive (not restricted) scope; reading mail or
- * SMTP XOAUTH2 would need restricted scopes and a security assessment, so the app never asks.
+ * What every connect asks for. gmail.send is a sensitive (not restricted) scope; SMTP XOAUTH2
+ * (https://mail.google.com/) would be restricted, so the app never asks for it.
  */
 export const GMAIL_SCOPES = ['openid', 'email', GMAIL_SEND_SCOPE] as const;
+
+/**
+ * Reading bounces and replies needs a read scope; gmail.readonly is restricted. It is asked for only
+ * when the user turns feedback on for an account, on top of what was granted before
+ * (include_granted_scopes), and sending never depends on it.
+ */
+export const GMAIL_READ_SCOPE = 'https://www.googleapis.com/auth/gmail.readonly';

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { CodeChallengeMethod, type Credentials, gaxios, OAuth2Client } from 'google-auth-library';
 import type { TransportFailure } from '../failure';
 import { registerSecret } from '../log';
-import { GMAIL_SCOPES, GMAIL_SEND_SCOPE, type GoogleEndpoints } from './endpoints';
+import { GMAIL_READ_SCOPE, GMAIL_SCOPES, GMAIL_SEND_SCOPE, type GoogleEndpoints } from './endpoints';
 import type { GoogleClient, StoredTokens } from './tokens';
 
 export type ConnectOutcome =
@@ -19,6 +19,8 @@ export interface ConsentOptions {
   timeoutMs?: number;
   /** Preselects the Google account (reconnecting a known address). */
   loginHint?: string;
+  /** Also ask to read the mailbox (feedback), keeping what was granted before. */
+  readMailbox?: boolean;
 }
 
 export const DEFAULT_CONSENT_TIMEOUT_MS = 5 * 60_000;
@@ -93,7 +95,8 @@ export class LoopbackAuthFlow {
       access_type: 'offline',
       // Consent every time: only a consent screen yields a refresh token.
       prompt: 'consent',
-      scope: [...GMAIL_SCOPES],
+      scope: this.opts.readMailbox ? [...GMAIL_SCOPES, GMAIL_READ_SCOPE] : [...GMAIL_SCOPES],
+      ...(this.opts.readMailbox ? { include_granted_scopes: true } : {}),
       state: this.state,
       code_challenge: challenge,
       code_challenge_method: CodeChallengeMethod.S256,
