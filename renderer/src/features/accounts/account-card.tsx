@@ -4,6 +4,7 @@ import { ErrorNote } from '../../components/error-note';
 import { UsageMeter } from '../../components/usage-meter';
 import { useMutate } from '../../data/hooks';
 import { formatTime } from '../../lib/format';
+import { FeedbackToggle } from '../feedback/feedback-toggle';
 import { GmailConnect } from './gmail-connect';
 
 export function AccountCard({ account: a, usage: u }: { account: Account; usage: AccountUsage | undefined }) {
@@ -47,6 +48,7 @@ export function AccountCard({ account: a, usage: u }: { account: Account; usage:
           <UsageMeter label="Last 24 h" used={u.last24h} cap={a.limits.perDay} />
         </div>
       )}
+      {a.kind !== 'outbox' && <FeedbackToggle account={a} />}
       <div className="row">
         {a.status === 'paused' ? (
           <button type="button" onClick={() => setPaused.run({ id: a.id, paused: false })} disabled={busy}>

@@ -7,6 +7,7 @@ import { UsageMeter } from '../../components/usage-meter';
 import { useMutate, useRequest } from '../../data/hooks';
 import { saveDownload } from '../../lib/files';
 import { formatRelative, formatTime, STATE_LABELS } from '../../lib/format';
+import { FeedbackCounts } from '../feedback/feedback-counts';
 
 type Control = Extract<RequestName, 'campaigns.start' | 'campaigns.pause' | 'campaigns.resume' | 'campaigns.cancel'>;
 type Repair = Extract<
@@ -170,6 +171,8 @@ export function Dashboard({ campaign }: { campaign: CampaignSummary }) {
           </ul>
         </section>
       )}
+
+      <FeedbackCounts campaignId={campaign.id} />
 
       <section aria-labelledby="failures-title" className="card">
         <h2 id="failures-title" className="small">

@@ -4,6 +4,7 @@ import { ErrorNote } from '../../components/error-note';
 import { useRequest } from '../../data/hooks';
 import { STATE_LABELS } from '../../lib/format';
 import { useDebounced } from '../../lib/use-debounced';
+import { FEEDBACK_LABELS } from '../feedback/feedback-counts';
 
 export function RecipientsTable({ campaign }: { campaign: CampaignSummary }) {
   const [search, setSearch] = useState('');
@@ -35,6 +36,7 @@ export function RecipientsTable({ campaign }: { campaign: CampaignSummary }) {
               <tr>
                 <th scope="col">Address</th>
                 <th scope="col">State</th>
+                <th scope="col">Feedback</th>
                 <th scope="col">Attempts</th>
                 <th scope="col">Last error</th>
               </tr>
@@ -45,6 +47,11 @@ export function RecipientsTable({ campaign }: { campaign: CampaignSummary }) {
                   <td>{r.address}</td>
                   <td>
                     <span className={`badge state-${r.state}`}>{STATE_LABELS[r.state]}</span>
+                  </td>
+                  <td>
+                    {r.feedback && (
+                      <span className={`badge feedback-${r.feedback}`}>{FEEDBACK_LABELS[r.feedback]}</span>
+                    )}
                   </td>
                   <td>{r.attempts}</td>
                   <td>{r.lastError ?? ''}</td>
