@@ -134,10 +134,10 @@ describe('campaigns.exportResults', () => {
     expect(file.content.startsWith(BOM)).toBe(true);
     const rows = parse(file.content, { bom: true }) as string[][];
     expect(rows).toEqual([
-      ['address', 'First name', 'Note', 'state', 'account', 'sent_at', 'message_id', 'error'],
-      ['ann@x.example', 'Ann', "'=cmd|calc", 'sent', 'Local outbox', new Date(t0 + 1000).toISOString(), ids[0], ''],
-      ['bob@x.example', 'Bob, Jr.', 'a "q"', 'failed', 'Local outbox', '', ids[1], '550 5.1.1 User unknown'],
-      ['cy@x.example', 'Cy', '', 'queued', '', '', '', ''],
+      ['address', 'First name', 'Note', 'state', 'account', 'sent_at', 'message_id', 'error', 'feedback'],
+      ['ann@x.example', 'Ann', "'=cmd|calc", 'sent', 'Local outbox', new Date(t0 + 1000).toISOString(), ids[0], '', ''],
+      ['bob@x.example', 'Bob, Jr.', 'a "q"', 'failed', 'Local outbox', '', ids[1], '550 5.1.1 User unknown', ''],
+      ['cy@x.example', 'Cy', '', 'queued', '', '', '', '', ''],
     ]);
 
     // An account removed since leaves the column empty; the export still works.
@@ -152,6 +152,7 @@ describe('campaigns.exportResults', () => {
       new Date(t0 + 1000).toISOString(),
       ids[0],
       '',
+      '',
     ]);
   });
 
@@ -160,7 +161,7 @@ describe('campaigns.exportResults', () => {
     const c = store.campaigns.create(campaignSettings('***'), clock.now());
     const file = await h['campaigns.exportResults']({ id: c.id });
     expect(file.filename).toBe('campaign-results.csv');
-    expect(file.content).toBe(`${BOM}address,state,account,sent_at,message_id,error\r\n`);
+    expect(file.content).toBe(`${BOM}address,state,account,sent_at,message_id,error,feedback\r\n`);
     await expect(async () => h['campaigns.exportResults']({ id: 999 })).rejects.toMatchObject({ code: 'not_found' });
   });
 });

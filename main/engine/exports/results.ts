@@ -30,7 +30,16 @@ export async function campaignResultsCsv(ctx: EngineContext, campaignId: number)
     return label;
   };
   const keys = c.fields.map((f) => f.key);
-  const header = ['address', ...c.fields.map((f) => f.label), 'state', 'account', 'sent_at', 'message_id', 'error'];
+  const header = [
+    'address',
+    ...c.fields.map((f) => f.label),
+    'state',
+    'account',
+    'sent_at',
+    'message_id',
+    'error',
+    'feedback',
+  ];
   function* pages(): Generator<string[][]> {
     for (const page of store.recipients.iterate(c.id)) {
       yield page.map((r) => [
@@ -41,6 +50,7 @@ export async function campaignResultsCsv(ctx: EngineContext, campaignId: number)
         r.sentAt === null ? '' : new Date(r.sentAt).toISOString(),
         r.messageId ?? '',
         r.lastError ?? '',
+        r.feedback ?? '',
       ]);
     }
   }
