@@ -8,13 +8,11 @@ const id = Number(campaignArg);
 const tray = await openTray(dataDir);
 const pool = await addSinkAccounts(tray, Number(portArg), 1, { ...LIFTED, maxConcurrent: 8 });
 const c = await tray.call('campaigns.get', { id });
-if (c.status === 'draft') {
-  await tray.call('campaigns.update', { id, patch: { pool } });
-  await tray.call('campaigns.start', { id });
-} else {
-  await tray.call('campaigns.update', { id, patch: { pool } });
-  if (c.status === 'paused') await tray.call('campaigns.resume', { id });
-}
+// Settings change only while a campaign is not sending (a previous round left it sending).
+if (c.status === 'sending') await tray.call('campaigns.pause', { id });
+await tray.call('campaigns.update', { id, patch: { pool } });
+if (c.status === 'draft') await tray.call('campaigns.start', { id });
+else await tray.call('campaigns.resume', { id });
 for (;;) {
   const p = await tray.call('campaigns.progress', { id });
   if (p.counts.sending > 0) {
