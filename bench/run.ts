@@ -384,27 +384,48 @@ const machine = {
   loadAvgAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
 };
 const started = Date.now();
-if (ONLY.has('send')) await sendSection();
-if (ONLY.has('caps')) await capsSection();
-if (ONLY.has('import')) await importSection();
-if (ONLY.has('memory')) await memorySection();
-if (ONLY.has('startup')) await startupSection();
-const seconds = Math.round((Date.now() - started) / 1000);
-
-const head = `Campaign Tray bench — ${quick ? 'quick, ' : ''}${RUNS} interleaved run(s), ${seconds} s; ${machine.cpus} × ${machine.cpuModel}, ${machine.memGb} GB, Node ${machine.node}, load at start ${machine.loadAvgAtStart.join(' ')}`;
-const md = [
-  '| Figure | Result: median (min–max) | Reference / target | Verdict |',
-  '| --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.figure} | ${r.result} | ${r.reference} | ${r.verdict} |`),
-].join('\n');
-console.log(`\n${head}\n\n${md}\n`);
-
 const at = new Date().toISOString();
-const out = { at, quick, runs: RUNS, capRuns: CAP_RUNS, seconds, machine, rows, ...json };
 const dir = path.join(benchDir, 'results');
 fs.mkdirSync(dir, { recursive: true });
 const file = path.join(dir, `bench-${at.replace(/[:.]/g, '-')}.json`);
-fs.writeFileSync(file, JSON.stringify(out, null, 2));
-fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(out, null, 2));
-fs.writeFileSync(path.join(dir, 'latest.md'), `${head}\n\n${md}\n`);
+
+/** Written after every section, so a section that fails late loses nothing measured before it. */
+function write() {
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const head = `Campaign Tray bench — ${quick ? 'quick, ' : ''}${RUNS} interleaved run(s), ${seconds} s; ${machine.cpus} × ${machine.cpuModel}, ${machine.memGb} GB, Node ${machine.node}, load at start ${machine.loadAvgAtStart.join(' ')}`;
+  const md = [
+    '| Figure | Result: median (min–max) | Reference / target | Verdict |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.figure} | ${r.result} | ${r.reference} | ${r.verdict} |`),
+  ].join('\n');
+  const out = { at, quick, runs: RUNS, capRuns: CAP_RUNS, seconds, machine, rows, ...json };
+  fs.writeFileSync(file, JSON.stringify(out, null, 2));
+  fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(out, null, 2));
+  fs.writeFileSync(path.join(dir, 'latest.md'), `${head}\n\n${md}\n`);
+  return `${head}\n\n${md}\n`;
+}
+
+const sections: [string, () => Promise<void>][] = [
+  ['send', sendSection],
+  ['caps', capsSection],
+  ['import', importSection],
+  ['memory', memorySection],
+  ['startup', startupSection],
+];
+let failures = 0;
+for (const [name, run] of sections) {
+  if (!ONLY.has(name)) continue;
+  try {
+    await run();
+  } catch (err) {
+    // One broken section must not cost the figures of the others.
+    failures++;
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    rows.push({ figure: `${name} section`, result: `failed: ${message}`, reference: '', verdict: 'not measured' });
+    console.error(err);
+  }
+  write();
+}
+console.log(`\n${write()}`);
 console.log(`Wrote ${path.relative(process.cwd(), file)}`);
+process.exitCode = failures ? 1 : 0;
