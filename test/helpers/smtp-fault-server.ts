@@ -6,6 +6,8 @@ import { SMTPServer } from 'smtp-server';
 export type Fault =
   | { kind: 'accept' }
   | { kind: 'delay'; ms: number; then: Fault }
+  /** Holds the answer until `until` settles (a test's own event), then behaves as `then`. */
+  | { kind: 'hold'; until: Promise<unknown>; then: Fault }
   | { kind: 'reply'; stage: 'mail' | 'rcpt' | 'data'; code: number; message: string }
   | { kind: 'drop'; stage: 'data' };
 
@@ -35,15 +37,30 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-/** What the script decided for one recipient in one transaction, delays folded together. */
-type Final = Exclude<Fault, { kind: 'delay' }>;
+/** A held answer: waits for `until`, then behaves as `fault`. */
+export function held(until: Promise<unknown>, fault: Fault): Fault {
+  // biome-ignore lint/suspicious/noThenProperty: the Fault shape names its continuation `then`; it is data, never called.
+  return { kind: 'hold', until, then: fault };
+}
+
+/** What the script decided for one recipient in one transaction, delays and holds folded together. */
+type Final = Exclude<Fault, { kind: 'delay' } | { kind: 'hold' }>;
 interface Decision {
   delayMs: number;
+  holds: Promise<unknown>[];
   fault: Final;
 }
 
-function resolve(f: Fault, delayMs = 0): Decision {
-  return f.kind === 'delay' ? resolve(f.then, delayMs + Math.max(0, f.ms)) : { delayMs, fault: f };
+function resolve(f: Fault, delayMs = 0, holds: Promise<unknown>[] = []): Decision {
+  if (f.kind === 'delay') return resolve(f.then, delayMs + Math.max(0, f.ms), holds);
+  if (f.kind === 'hold') return resolve(f.then, delayMs, [...holds, f.until]);
+  return { delayMs, holds, fault: f };
+}
+
+/** Waits out a decision's holds, then its delay. */
+async function wait(d: Decision, timers: Set<NodeJS.Timeout>): Promise<void> {
+  await Promise.allSettled(d.holds);
+  await sleep(d.delayMs, timers);
 }
 
 function smtpError(code: number, message: string): Error {
@@ -156,7 +173,7 @@ export async function startFaultServer(
         for (const r of sniffer?.rcpts ?? []) decide(session.remotePort, r);
         const d = first ? decide(session.remotePort, first) : null;
         if (d?.fault.kind === 'reply' && d.fault.stage === 'mail') {
-          await sleep(d.delayMs, timers);
+          await wait(d, timers);
           return cb(smtpError(d.fault.code, d.fault.message));
         }
         cb();
@@ -167,7 +184,7 @@ export async function startFaultServer(
         const d = decide(session.remotePort, address.address);
         // A MAIL-stage fault of a later recipient (or of a client that does not pipeline) lands here.
         if (d.fault.kind === 'reply' && d.fault.stage !== 'data') {
-          await sleep(d.delayMs, timers);
+          await wait(d, timers);
           return cb(smtpError(d.fault.code, d.fault.message));
         }
         cb();
@@ -181,7 +198,7 @@ export async function startFaultServer(
       const chunks: Buffer[] = [];
       if (d.fault.kind === 'drop') {
         stream.once('data', () => {
-          void sleep(d.delayMs, timers).then(() => sniffer?.socket.destroy());
+          void wait(d, timers).then(() => sniffer?.socket.destroy());
         });
         stream.resume();
         return;
@@ -189,7 +206,7 @@ export async function startFaultServer(
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         void (async () => {
-          await sleep(d.delayMs, timers);
+          await wait(d, timers);
           if (d.fault.kind === 'reply') return cb(smtpError(d.fault.code, d.fault.message));
           const raw = Buffer.concat(chunks);
           const mailFrom = session.envelope.mailFrom;
