@@ -286,8 +286,20 @@ function retryAfterInText(text: string): number | null {
   return m ? parsed(Date.parse(m[1]!)) : null;
 }
 
-/** Parses HTTP Retry-After (seconds or HTTP-date) and Gmail's "Retry after 2026-01-01T10:00:00.000Z" text into epoch ms. */
+/** The furthest a server's Retry-After may push an account: beyond it the hint is not believed. */
+export const MAX_RETRY_AFTER_MS = 7 * 24 * 3_600_000;
+
+/**
+ * Parses HTTP Retry-After (seconds or HTTP-date) and Gmail's "Retry after 2026-01-01T10:00:00.000Z"
+ * text into epoch ms, at most MAX_RETRY_AFTER_MS after `now` (a huge value would park the account
+ * for ever and is no valid date to show).
+ */
 export function parseRetryAfter(value: string | null | undefined, now: number): number | null {
+  const at = retryAfterOf(value, now);
+  return at === null ? null : Math.min(at, now + MAX_RETRY_AFTER_MS);
+}
+
+function retryAfterOf(value: string | null | undefined, now: number): number | null {
   const v = value?.trim();
   if (!v) return null;
   if (DELTA_SECONDS.test(v)) return now + Math.round(Number(v) * 1000);
