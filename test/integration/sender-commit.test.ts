@@ -1,7 +1,8 @@
 // The outcome's commit as production runs it (outcomes.commitThen, with the next claims inside):
 // a cancel that lands while a send is on the wire, and a failure in the claims that ride along.
 import { afterEach, describe, expect, it } from 'vitest';
-import { addRecipients, type Harness, limits, startEngine } from '../helpers/engine-harness';
+import type { Logger } from '../../main/engine/log';
+import { addRecipients, type Harness, limits, runUntil, startEngine } from '../helpers/engine-harness';
 import { type FaultServer, held, type Script, startFaultServer } from '../helpers/smtp-fault-server';
 
 const MIN = 60_000;
@@ -12,10 +13,16 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function setup(script: Script, recipients: number, maxConcurrent = 1) {
+/** The error lines the engine logged, by message. */
+function errorLog(): Logger & { errors: string[] } {
+  const errors: string[] = [];
+  return { errors, info() {}, warn() {}, error: (message) => errors.push(message) };
+}
+
+async function setup(script: Script, recipients: number, opts: { maxConcurrent?: number; log?: Logger } = {}) {
   const s = await startFaultServer({ script });
   servers.push(s);
-  const h = await startEngine();
+  const h = await startEngine(opts.log ? { log: opts.log } : {});
   harnesses.push(h);
   const a = await h.call('accounts.addSmtp', {
     label: 'Account A',
@@ -24,7 +31,7 @@ async function setup(script: Script, recipients: number, maxConcurrent = 1) {
     preset: 'custom',
     smtp: { host: '127.0.0.1', port: s.port, security: 'none', username: null, timeoutMs: 5_000 },
     password: null,
-    limits: limits({ perMinute: 1_000, maxConcurrent }),
+    limits: limits({ perMinute: 1_000, maxConcurrent: opts.maxConcurrent ?? 1 }),
     verify: false,
   });
   const c = await h.call('campaigns.create', {
@@ -66,5 +73,25 @@ describe('the outcome commit', () => {
     expect(all[0]!.lastError).toContain('Try again later');
     expect(h.engine.store.recipients.counts(c.id)).toMatchObject({ queued: 0, sending: 0, skipped: 2 });
     expect(h.engine.sender.inFlightCount()).toBe(0);
+  });
+
+  it('sends the claims committed with an outcome whose report failed, and logs the failure', async () => {
+    const log = errorLog();
+    const { h, c, s } = await setup(
+      ({ rcpt }) => (rcpt.startsWith('user0@') ? { kind: 'drop', stage: 'data' } : { kind: 'accept' }),
+      3,
+      { log },
+    );
+    // The activity line for the first (uncertain) outcome cannot be written, as on a full disk.
+    h.sql().exec(`CREATE TRIGGER fail_report BEFORE INSERT ON activity WHEN NEW.message LIKE 'user0@%'
+                  BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END`);
+    await h.call('campaigns.start', { id: c.id });
+    const counts = () => h.engine.store.recipients.counts(c.id);
+    await runUntil(h, () => counts().sent === 2, 10 * MIN);
+
+    expect(counts()).toMatchObject({ uncertain: 1, sent: 2, sending: 0, queued: 0 });
+    expect(h.engine.sender.inFlightCount()).toBe(0);
+    expect(s.received.flatMap((r) => r.to).sort()).toEqual(['user1@example.test', 'user2@example.test']);
+    expect(log.errors).toContain('Could not report the outcome for user0@example.test');
   });
 });

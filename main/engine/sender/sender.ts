@@ -299,7 +299,12 @@ export class Sender {
   private launch(l: Launch): void {
     const item: InFlight = { campaignId: l.campaign.id, promise: Promise.resolve() };
     this.inFlight.add(item);
-    item.promise = this.run(item, l);
+    // run() records every failure it expects; anything else is a bug that must not reject unseen.
+    item.promise = this.run(item, l).catch((err) => {
+      this.ctx.log.error(`Sending to ${l.claimed.address} failed unexpectedly`, err);
+      if (this.inFlight.delete(item)) this.usage.recordDone(l.account.id, l.claimedAt, false);
+      this.wake();
+    });
     this.deps.onProgress(l.campaign.id);
   }
 
@@ -312,27 +317,27 @@ export class Sender {
     const { store, clock } = this.ctx;
     const result = await this.attempt(claimed, campaign, account);
     const now = clock.now();
-    const runtime = this.usage.get(account.id, now);
-    const reaction = react({
-      result,
-      attempts: claimed.attempts,
-      retry: campaign.retry,
-      claimedAt,
-      now,
-      // The row is the truth for a failure (the user may have cleared the cooldown); the mirror
-      // only decides whether a delivery has strikes to clear.
-      account: {
-        strikes: result.kind === 'failed' ? store.accounts.strikes(account.id) : runtime.strikes,
-        throttledAt: runtime.throttledAt,
-      },
-      breaker: { streak: this.permanentStreak.get(campaign.id) ?? 0, threshold: this.deps.breakerThreshold ?? 10 },
-      random: this.ctx.random,
-    });
-    const breakerMove = reaction.breaker.pause ? transition('breaker', 'sending') : null;
     const pass: Pass = { launches: [], inCommit: true, again: false };
-    let committed: Committed | null = null;
+    let outcome: { reaction: Reaction; breakerMove: StatusMove | null; committed: Committed } | null = null;
     const claims: Pass = { launches: [], inCommit: true, again: false };
     try {
+      const runtime = this.usage.get(account.id, now);
+      const reaction = react({
+        result,
+        attempts: claimed.attempts,
+        retry: campaign.retry,
+        claimedAt,
+        now,
+        // The row is the truth for a failure (the user may have cleared the cooldown); the mirror
+        // only decides whether a delivery has strikes to clear.
+        account: {
+          strikes: result.kind === 'failed' ? store.accounts.strikes(account.id) : runtime.strikes,
+          throttledAt: runtime.throttledAt,
+        },
+        breaker: { streak: this.permanentStreak.get(campaign.id) ?? 0, threshold: this.deps.breakerThreshold ?? 10 },
+        random: this.ctx.random,
+      });
+      const breakerMove = reaction.breaker.pause ? transition('breaker', 'sending') : null;
       const done = store.outcomes.commitThen(
         {
           recipientId: claimed.id,
@@ -353,11 +358,11 @@ export class Sender {
           if (!this.stopping) this.planInto(claims);
         },
       );
-      committed = done.committed;
+      outcome = { reaction, breakerMove, committed: done.committed };
       if (done.nextError) {
         this.ctx.log.error('Planning the next sends failed', done.nextError);
         this.undoClaims(claims);
-        pass.again = true;
+          pass.again = true;
       } else {
         pass.launches = claims.launches;
         pass.again = claims.again;
@@ -366,19 +371,25 @@ export class Sender {
       // Recording the outcome failed (disk full, database locked). The row stays `sending` and
       // becomes uncertain at the next start: never lost, never sent twice. Its claims are undone.
       this.ctx.log.error(`Could not record the outcome for ${claimed.address}`, err);
-      committed = null;
+      outcome = null;
       this.undoClaims(claims);
       pass.again = true;
     }
     // Whatever happened inside, this send is off the wire.
     if (this.inFlight.delete(item)) this.usage.recordDone(account.id, claimedAt, false);
-    if (committed) {
-      if (reaction.refund) this.usage.refund(account.id, claimedAt);
-      this.afterCommit(claimed, campaign, account, reaction, committed, breakerMove);
+    if (outcome?.reaction.refund) this.usage.refund(account.id, claimedAt);
+    // The claims committed with this outcome go out before anything that reports it can fail.
+    this.launchAll(pass);
+    if (outcome) {
+      try {
+        this.afterCommit(claimed, campaign, account, outcome.reaction, outcome.committed, outcome.breakerMove);
+      } catch (err) {
+        this.ctx.log.error(`Could not report the outcome for ${claimed.address}`, err);
+      }
     }
     this.deps.onProgress(campaign.id);
-    this.launchAll(pass);
   }
+
 
   /** Sends one message; whatever happens becomes data for the reaction table. */
   private async attempt(claimed: Claimed, campaign: Campaign, account: Account): Promise<AttemptResult> {
