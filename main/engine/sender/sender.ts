@@ -132,6 +132,7 @@ export class Sender {
       this.ctx.store.recipients.claimTogether(() => this.planInto(pass));
     } catch (err) {
       this.undoClaims(pass);
+      this.forgetCaches();
       throw err;
     }
     this.launchAll(pass);
@@ -362,7 +363,8 @@ export class Sender {
       if (done.nextError) {
         this.ctx.log.error('Planning the next sends failed', done.nextError);
         this.undoClaims(claims);
-          pass.again = true;
+        this.forgetCaches();
+        pass.again = true;
       } else {
         pass.launches = claims.launches;
         pass.again = claims.again;
@@ -373,6 +375,7 @@ export class Sender {
       this.ctx.log.error(`Could not record the outcome for ${claimed.address}`, err);
       outcome = null;
       this.undoClaims(claims);
+      this.forgetCaches();
       pass.again = true;
     }
     // Whatever happened inside, this send is off the wire.
@@ -390,6 +393,11 @@ export class Sender {
     this.deps.onProgress(campaign.id);
   }
 
+  /** What the planner read inside a transaction that rolled back is not the database's state. */
+  private forgetCaches(): void {
+    this.sendingCache = null;
+    this.accountCache = { version: -1, byId: new Map() };
+  }
 
   /** Sends one message; whatever happens becomes data for the reaction table. */
   private async attempt(claimed: Claimed, campaign: Campaign, account: Account): Promise<AttemptResult> {
