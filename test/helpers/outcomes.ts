@@ -5,7 +5,7 @@ import type { Store } from '../../main/engine/store';
 import type { Claimed } from '../../main/engine/store/recipients';
 
 export function recordOutcome(store: Store, claimed: Claimed, recipient: RecipientNext, now: number): void {
-  store.outcomes.commit(
+  store.outcomes.commitThen(
     {
       recipientId: claimed.id,
       campaignId: claimed.campaignId,
@@ -24,5 +24,6 @@ export function recordOutcome(store: Store, claimed: Claimed, recipient: Recipie
     },
     now,
     null,
+    () => {},
   );
 }

@@ -20,6 +20,8 @@ afterEach(() => {
 });
 
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0);
+/** No claims ride along: the sender's commit path with an empty planning pass. */
+const nothing = () => {};
 
 function setup() {
   const dir = tmpDir('ct-outcome-');
@@ -78,12 +80,12 @@ describe('committing a reaction', () => {
     expect(reaction.suppress).toBe('bounced');
     side.exec("CREATE TRIGGER fail_suppress BEFORE INSERT ON suppressions BEGIN SELECT RAISE(ABORT, 'disk gone'); END");
 
-    expect(() => ctx.store.outcomes.commit(refOf(claimed), reaction, NOW, null)).toThrow(/disk gone/);
+    expect(() => ctx.store.outcomes.commitThen(refOf(claimed), reaction, NOW, null, nothing)).toThrow(/disk gone/);
     expect(rowOf(claimed.id)).toEqual({ state: 'sending', attempts: 0, error_class: null });
     expect(suppressed()).toBe(0);
 
     side.exec('DROP TRIGGER fail_suppress');
-    ctx.store.outcomes.commit(refOf(claimed), reaction, NOW, null);
+    ctx.store.outcomes.commitThen(refOf(claimed), reaction, NOW, null, nothing);
     expect(rowOf(claimed.id)).toEqual({ state: 'failed', attempts: 1, error_class: 'recipient' });
     expect(ctx.store.suppressions.has('gone@example.test')).toBe(true);
   });
@@ -97,13 +99,13 @@ describe('committing a reaction', () => {
       "CREATE TRIGGER fail_pause BEFORE UPDATE OF status ON campaigns BEGIN SELECT RAISE(ABORT, 'disk gone'); END",
     );
 
-    expect(() => ctx.store.outcomes.commit(refOf(claimed), reaction, NOW, move)).toThrow(/disk gone/);
+    expect(() => ctx.store.outcomes.commitThen(refOf(claimed), reaction, NOW, move, nothing)).toThrow(/disk gone/);
     expect(rowOf(claimed.id).state).toBe('sending');
     expect(suppressed()).toBe(0);
     expect(ctx.store.campaigns.get(campaign.id)!.status).toBe('sending');
 
     side.exec('DROP TRIGGER fail_pause');
-    expect(ctx.store.outcomes.commit(refOf(claimed), reaction, NOW, move)).toEqual({
+    expect(ctx.store.outcomes.commitThen(refOf(claimed), reaction, NOW, move, nothing).committed).toEqual({
       newlyNeedsReauth: false,
       paused: true,
     });
@@ -128,7 +130,7 @@ describe('committing a reaction', () => {
       breaker: { streak: 0, threshold: 10 },
       random: () => 0,
     });
-    ctx.store.outcomes.commit(refOf(claimed), reaction, NOW, null);
+    ctx.store.outcomes.commitThen(refOf(claimed), reaction, NOW, null, nothing);
     expect(ledger()).toBe(0);
     expect(rowOf(claimed.id)).toEqual({ state: 'queued', attempts: 0, error_class: 'throttle' });
     expect(ctx.store.accounts.get(account.id)!.cooldownUntil).toBe(NOW + 60_000);

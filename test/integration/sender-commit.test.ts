@@ -94,4 +94,43 @@ describe('the outcome commit', () => {
     expect(s.received.flatMap((r) => r.to).sort()).toEqual(['user1@example.test', 'user2@example.test']);
     expect(log.errors).toContain('Could not report the outcome for user0@example.test');
   });
+
+  it('keeps a delivery whose next claims fail, leaves nothing sending, and finishes once claims work again', async () => {
+    let onWire!: () => void;
+    const sending = new Promise<void>((r) => (onWire = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const log = errorLog();
+    const { h, c, s } = await setup(
+      ({ rcpt }) => {
+        if (!rcpt.startsWith('user0@')) return { kind: 'accept' };
+        onWire();
+        return held(gate, { kind: 'accept' });
+      },
+      3,
+      { log },
+    );
+    await h.call('campaigns.start', { id: c.id });
+    await sending;
+    // Every claim from now on fails to write its ledger row, as on a full disk.
+    h.sql().exec(`CREATE TRIGGER fail_claim BEFORE INSERT ON send_ledger
+                  BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    release();
+    await h.settle();
+
+    const counts = () => h.engine.store.recipients.counts(c.id);
+    expect(rows(h, c.id).map((r) => r.state)).toEqual(['sent', 'queued', 'queued']);
+    expect(counts().sending).toBe(0);
+    expect(h.engine.sender.inFlightCount()).toBe(0);
+    expect(log.errors).toContain('Planning the next sends failed');
+
+    h.sql().exec('DROP TRIGGER fail_claim');
+    await runUntil(h, () => h.engine.store.campaigns.get(c.id)!.status === 'done', 10 * MIN);
+    expect(counts()).toMatchObject({ sent: 3, sending: 0, queued: 0 });
+    expect(s.received.flatMap((r) => r.to).sort()).toEqual([
+      'user0@example.test',
+      'user1@example.test',
+      'user2@example.test',
+    ]);
+  });
 });

@@ -131,9 +131,14 @@ export class Sender {
     try {
       this.ctx.store.recipients.claimTogether(() => this.planInto(pass));
     } catch (err) {
+      // Nothing was claimed (disk full, database locked): say so and look again shortly, since no
+      // outcome or request may come to wake the sender.
       this.undoClaims(pass);
       this.forgetCaches();
-      throw err;
+      this.ctx.log.error('Planning the next sends failed', err);
+      const now = this.ctx.clock.now();
+      this.armTimer(Math.min(this.timerAt, now + PLAN_RETRY_MS), now);
+      return;
     }
     this.launchAll(pass);
   }
@@ -549,6 +554,9 @@ function describeBlock(blockers: Blocker[]): string {
   const chosen = order.find((b) => blockers.includes(b)) ?? 'paused';
   return cap(BLOCK_TEXT[chosen]);
 }
+
+/** How soon a planning pass that failed is tried again. */
+const PLAN_RETRY_MS = 5_000;
 
 const NO_ACCOUNT_REASON =
   'Paused automatically: no sending account is left in this campaign. Add one in its settings, then resume.';

@@ -123,14 +123,10 @@ export function outcomesRepo(db: Db, versions: Versions) {
 
   return {
     /**
-     * Commits the reaction to one attempt. `breakerMove` is the lifecycle's move for the breaker's
-     * pause; it only happens if the campaign is still in its `from` status.
-     */
-    commit: db.transaction(apply),
-    /**
-     * Commits the reaction, then runs `next` (the planner claiming the freed slot) in the same
-     * transaction. If `next` throws, only its own writes are undone and the error is returned:
-     * the outcome is never lost to a failure in planning.
+     * Commits the reaction to one attempt (`breakerMove` is the lifecycle's move for the breaker's
+     * pause; it only happens if the campaign is still in its `from` status), then runs `next` (the
+     * planner claiming the freed slot) in the same transaction. If `next` throws, only its own
+     * writes are undone and the error is returned: the outcome is never lost to a failure in planning.
      */
     commitThen: db.transaction(
       (a: AttemptRef, r: Reaction, now: number, breakerMove: StatusMove | null, next: () => void) => {
