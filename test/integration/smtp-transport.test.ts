@@ -233,8 +233,8 @@ describe('SMTP transport against a real server', () => {
     const took = Date.now() - started;
     // Timed out after the whole message went out: the server may still take it (this one does), so unknown.
     expect(failure).toMatchObject({ source: 'interrupted', code: 'ETIMEDOUT' });
-    expect(took).toBeGreaterThanOrEqual(1_100);
-    expect(took).toBeLessThan(5_000);
+    // The kind says it was our timeout; only the lower bound is timing-safe on a busy machine.
+    expect(took).toBeGreaterThanOrEqual(1_000);
     await t.send(message('slow@example.org'));
   });
 
