@@ -133,4 +133,43 @@ describe('the outcome commit', () => {
       'user2@example.test',
     ]);
   });
+
+  it('makes and announces no status change in a planning pass that rolls back', async () => {
+    let onWire!: () => void;
+    const sending = new Promise<void>((r) => (onWire = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { h, c: first } = await setup(
+      ({ rcpt }) => {
+        if (!rcpt.startsWith('user0@')) return { kind: 'accept' };
+        onWire();
+        return held(gate, { kind: 'accept' });
+      },
+      1,
+      { maxConcurrent: 2 },
+    );
+    const finished: number[] = [];
+    h.engine.hub.subscribe((event, payload) => {
+      if (event === 'campaign.finished') finished.push((payload as { campaignId: number }).campaignId);
+    });
+    await h.call('campaigns.start', { id: first.id });
+    await sending;
+    // A second campaign whose claims cannot be written shares every planning pass from now on.
+    h.sql().exec(`CREATE TRIGGER fail_claim BEFORE INSERT ON send_ledger
+                  BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    const second = await h.call('campaigns.create', { name: 'second', pool: first.pool, rotation: 'round_robin' });
+    addRecipients(h, second.id, ['later@example.test']);
+    await h.call('campaigns.start', { id: second.id });
+    release();
+    await h.settle();
+
+    // The first campaign drained, but the pass that would finish it rolled back: nothing was said.
+    expect(finished).toEqual([]);
+    expect(h.engine.store.campaigns.get(first.id)!.status).toBe('sending');
+
+    h.sql().exec('DROP TRIGGER fail_claim');
+    const status = (id: number) => h.engine.store.campaigns.get(id)!.status;
+    await runUntil(h, () => status(first.id) === 'done' && status(second.id) === 'done', 10 * MIN);
+    expect(finished.sort()).toEqual([first.id, second.id].sort());
+  });
 });

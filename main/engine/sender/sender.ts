@@ -56,6 +56,8 @@ interface Pass {
   inCommit: boolean;
   /** A pass of its own is needed (a campaign may finish or must pause). */
   again: boolean;
+  /** Status moves of a pass of its own, made and announced once its claims have committed. */
+  moves: (() => void)[];
 }
 
 export class Sender {
@@ -127,7 +129,7 @@ export class Sender {
 
   private plan(): void {
     if (this.stopping) return;
-    const pass: Pass = { launches: [], inCommit: false, again: false };
+    const pass: Pass = { launches: [], inCommit: false, again: false, moves: [] };
     try {
       this.ctx.store.recipients.claimTogether(() => this.planInto(pass));
     } catch (err) {
@@ -141,6 +143,13 @@ export class Sender {
       return;
     }
     this.launchAll(pass);
+    for (const move of pass.moves) {
+      try {
+        move();
+      } catch (err) {
+        this.ctx.log.error('Changing a campaign’s status failed', err);
+      }
+    }
   }
 
   /** Claims whose transaction was rolled back never happened: give their places back. */
@@ -218,23 +227,16 @@ export class Sender {
       const earliest = store.recipients.earliestQueued(campaign.id);
       if (earliest !== null) return wait('Waiting to retry failed attempts', earliest);
       this.waiting.delete(campaign.id);
-      // Status moves announce themselves: never from inside a commit that could still fail.
+      // Status moves are made and announced only after the planning transaction committed
+      // (recipients.claimTogether here; inside outcomes.commitThen they wait for a pass of their own).
       if (pass.inCommit) pass.again = true;
-      else this.maybeFinish(campaign);
+      else pass.moves.push(() => this.maybeFinish(campaign));
       return Number.POSITIVE_INFINITY;
     };
     if (accounts.length === 0) {
-      if (pass.inCommit) {
-        pass.again = true;
-        return Number.POSITIVE_INFINITY;
-      }
-      try {
-        moveCampaign(this.ctx, campaign, 'no_account', NO_ACCOUNT_REASON);
-        this.ctx.activity('warn', `${campaign.name}: ${NO_ACCOUNT_REASON}`, { campaignId: campaign.id });
-      } catch (err) {
-        if (!(err instanceof AppError)) throw err;
-      }
       this.waiting.delete(campaign.id);
+      if (pass.inCommit) pass.again = true;
+      else pass.moves.push(() => this.pauseWithoutAccount(campaign));
       return Number.POSITIVE_INFINITY;
     }
 
@@ -323,9 +325,9 @@ export class Sender {
     const { store, clock } = this.ctx;
     const result = await this.attempt(claimed, campaign, account);
     const now = clock.now();
-    const pass: Pass = { launches: [], inCommit: true, again: false };
+    const pass: Pass = { launches: [], inCommit: true, again: false, moves: [] };
     let outcome: { reaction: Reaction; breakerMove: StatusMove | null; committed: Committed } | null = null;
-    const claims: Pass = { launches: [], inCommit: true, again: false };
+    const claims: Pass = { launches: [], inCommit: true, again: false, moves: [] };
     try {
       const runtime = this.usage.get(account.id, now);
       const reaction = react({
@@ -476,6 +478,16 @@ export class Sender {
     if (committed.paused && breakerMove && reaction.breaker.pause) {
       this.ctx.activity('error', `${campaign.name}: ${reaction.breaker.pause}`, { campaignId: campaign.id });
       announceMove(this.ctx, campaign, breakerMove, reaction.breaker.pause);
+    }
+  }
+
+  /** Every account left the campaign's pool: it cannot send until the user adds one. */
+  private pauseWithoutAccount(campaign: Campaign): void {
+    try {
+      moveCampaign(this.ctx, campaign, 'no_account', NO_ACCOUNT_REASON);
+      this.ctx.activity('warn', `${campaign.name}: ${NO_ACCOUNT_REASON}`, { campaignId: campaign.id });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
     }
   }
 

@@ -1,5 +1,7 @@
 // Changes that span several tables, each one named step in one transaction, so no caller outside
-// the store holds a transaction open (or could forget to).
+// the store holds a transaction open (or could forget to). The two seams that run a caller's code
+// inside one are the sender's: recipients.claimTogether (a planning pass's claims) and
+// outcomes.commitThen (an outcome with the claims that take its freed slot).
 
 import type { accountsRepo } from './accounts';
 import type { campaignsRepo } from './campaigns';
