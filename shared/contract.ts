@@ -538,7 +538,10 @@ export const requests = {
   'outbox.list': request<CursorPage<OutboxItem>>()(
     z.strictObject({ campaignId: id.optional(), search: line(320).optional(), ...keyset }),
   ),
-  'outbox.read': request<{ item: OutboxItem; raw: string }>()(z.strictObject({ id })),
+  /** The stored message as sent, and its HTML and text parts decoded for the sandboxed preview. */
+  'outbox.read': request<{ item: OutboxItem; raw: string; html: string | null; text: string | null }>()(
+    z.strictObject({ id }),
+  ),
 
   'feedback.readers': request<FeedbackReader[]>()(empty),
   /** Turns reading bounces, replies and unsubscribe requests from an account's mailbox on or off. */

@@ -2,6 +2,7 @@
 // inside the outbox folder).
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import type { EngineContext } from '../context';
 import { AppError, notFound } from '../errors';
 import { outboxDir } from '../transports/registry';
@@ -18,11 +19,15 @@ export function outboxHandlers(ctx: EngineContext): Pick<Handlers, 'outbox.list'
       const root = path.resolve(outboxDir(ctx.dataDir));
       const file = path.resolve(item.path);
       if (!file.startsWith(root + path.sep)) throw new AppError('forbidden', 'That message is outside the outbox.');
+      let raw: string;
       try {
-        return { item, raw: await fs.readFile(file, 'utf8') };
+        raw = await fs.readFile(file, 'utf8');
       } catch {
         throw notFound('The message file (it may have been deleted from the outbox folder)');
       }
+      // Decoded here (transfer encodings, charsets) so the page only shows it, in a sandboxed frame.
+      const parsed = await simpleParser(raw);
+      return { item, raw, html: typeof parsed.html === 'string' ? parsed.html : null, text: parsed.text ?? null };
     },
   };
 }
