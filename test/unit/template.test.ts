@@ -214,7 +214,12 @@ describe('compileTemplate: Markdown', () => {
 
 describe('compileTemplate: errors', () => {
   it.each<[string, CampaignTemplate, RegExp]>([
-    ['unclosed block', html('line one\n{{#if x}}\nmore'), /body has an error \(line 3, column 5\).*Syntax error/],
+    // Named where it opens, not at the end of the text where Handlebars notices.
+    [
+      'unclosed block',
+      html('line one\n{{#if x}}\nmore'),
+      /body has an error \(line 2, column 1\).*\{\{#if\}\} is never closed/,
+    ],
     ['unclosed mustache', html('ok', { subject: 'Hi {{name' }), /subject has an error \(line 1, column 6\).*unclosed/],
     [
       'mismatched block',
@@ -308,7 +313,7 @@ describe('validateTemplate', () => {
     expect(report.ok).toBe(false);
     expect(report.errors.map((e) => [e.part, e.line, e.column])).toEqual([
       ['subject', 1, 3],
-      ['body', 2, 12],
+      ['body', 2, 1],
       ['text', 1, 1],
       ['unsubscribe', 1, 25],
     ]);

@@ -242,6 +242,30 @@ function nestingProblem(part: Part, source: string): TemplateProblem | null {
 }
 
 /** Parses one part and checks everything that could make it fail later. */
+const OPEN_OR_CLOSE = /\{\{~?\s*(#\*?|\/)\s*([^\s}~]+)/g;
+
+/**
+ * The block a template opens and never closes, with where it opens: Handlebars only notices at
+ * the end of the text, which is no help for finding the {{#if}} that lacks its {{/if}}.
+ */
+export function unclosedBlock(source: string): { name: string; line: number; column: number } | null {
+  const open: { name: string; at: number }[] = [];
+  for (const m of source.matchAll(OPEN_OR_CLOSE)) {
+    const [, sign, name = ''] = m;
+    if (sign === '/') {
+      const i = open.map((o) => o.name).lastIndexOf(name);
+      if (i >= 0) open.splice(i);
+    } else {
+      open.push({ name, at: m.index ?? 0 });
+    }
+  }
+  const last = open[open.length - 1];
+  if (!last) return null;
+  const before = source.slice(0, last.at);
+  const line = before.split('\n').length;
+  return { name: last.name, line, column: last.at - before.lastIndexOf('\n') };
+}
+
 function checkPart(part: Part, source: string): { ast: Ast } | { problem: TemplateProblem } {
   const tooDeep = nestingProblem(part, source);
   if (tooDeep) return { problem: tooDeep };
@@ -249,6 +273,17 @@ function checkPart(part: Part, source: string): { ast: Ast } | { problem: Templa
   try {
     ast = hb.parse(source);
   } catch (err) {
+    const open = /got 'EOF'/.test(String((err as Error)?.message)) ? unclosedBlock(source) : null;
+    if (open) {
+      return {
+        problem: problem(
+          part,
+          `{{#${open.name}}} is never closed: add {{/${open.name}}} where the block ends.`,
+          open.line,
+          open.column,
+        ),
+      };
+    }
     return { problem: problemFromError(part, err) };
   }
   const bad = misuse(ast);
@@ -271,7 +306,7 @@ function checkPart(part: Part, source: string): { ast: Ast } | { problem: Templa
 type Output = { fields: string[] } | 'never' | 'opaque';
 
 interface Analysis {
-  /** Every field read at the top level, in order of first use. */
+  /** Every field read at the top level, in order of first use (a field with a fallback excepted). */
   refs: string[];
   /** Outputs that can print empty, already narrowed by the {{#if}} blocks around them. */
   outputs: string[][];
@@ -287,6 +322,8 @@ interface Scope {
 function analyse(ast: Ast): Analysis {
   const refs = new Set<string>();
   const outputs: string[][] = [];
+  // Inside {{default field "fallback"}}: a missing field prints the fallback, so it is not unknown.
+  let withFallback = 0;
 
   const fieldOf = (p: hbs.AST.PathExpression, scope: Scope): string | null => {
     if (p.data) return p.parts[0] === 'root' && p.parts.length > 1 ? p.parts.slice(1).join('.') : null;
@@ -296,7 +333,7 @@ function analyse(ast: Ast): Analysis {
   const ref = (e: Expr, scope: Scope): string | null => {
     if (!isPath(e)) return null;
     const f = fieldOf(e, scope);
-    if (f) refs.add(f);
+    if (f && withFallback === 0) refs.add(f);
     return f;
   };
   const refAll = (c: Call, scope: Scope) => {
@@ -322,8 +359,13 @@ function analyse(ast: Ast): Analysis {
   };
   const callOutput = (c: Call, scope: Scope): Output => {
     const name = helperName(c) ?? '';
+    const fallback =
+      name === 'default' &&
+      c.params.some((p) => p.type === 'StringLiteral' && (p as hbs.AST.StringLiteral).value.trim() !== '');
+    if (fallback) withFallback++;
     const outs = c.params.map((p) => exprOutput(p, scope));
     for (const pair of c.hash?.pairs ?? []) exprOutput(pair.value, scope);
+    if (fallback) withFallback--;
     switch (name) {
       case 'default':
         if (outs.includes('never')) return 'never';
@@ -587,7 +629,9 @@ export function validateTemplate(
     }
   }
 
-  const unknownFields = [...refs].filter((f) => !known.has(f) && !BUILT_INS.has(f));
+  // Before any import no column is known: nothing can be called unknown yet (the campaign has no
+  // recipients, which is what starting it says).
+  const unknownFields = knownFields.length === 0 ? [] : [...refs].filter((f) => !known.has(f) && !BUILT_INS.has(f));
 
   // Each output is empty for a recipient when all its fields are; it is reported under its
   // first field. Built-ins always have a value, and unknown fields are reported above.
