@@ -54,7 +54,7 @@ export function useMutate<N extends RequestName>(name: N) {
     (input: RequestInput<N>): Promise<RequestOutput<N> | null> => mutateAsync(input).catch(() => null),
     [mutateAsync],
   );
-  return { run, busy: m.isPending, error: messageOf(m.error), reset };
+  return { run, busy: m.isPending, error: messageOf(m.error), data: m.data as RequestOutput<N> | undefined, reset };
 }
 
 /** Follows one pushed event while mounted (the latest callback is used, without resubscribing). */

@@ -20,8 +20,10 @@ export interface Write {
 
 export type Effect = Invalidate | Write;
 
-/** A sending campaign's list refetches at most this often; its counts arrive in every progress event. */
+/** A sending campaign's views refetch at most this often; its counts arrive in every progress event. */
 export const BUSY_REFETCH_MS = 2_000;
+/** Paged lists refetch every loaded page at once, so a long scrolled list is asked less often. */
+export const BUSY_LIST_REFETCH_MS = 5_000;
 
 const invalidate = (filter: KeyFilter, throttleMs?: number): Invalidate =>
   throttleMs === undefined ? { kind: 'invalidate', filter } : { kind: 'invalidate', filter, throttleMs };
@@ -44,14 +46,22 @@ function campaignViews(campaignId: number | null): Effect[] {
     invalidate(keyFilter('recipients.list', id === undefined ? undefined : { campaignId: id })),
     invalidate(keyFilter('templates.validate', id === undefined ? undefined : { campaignId: id })),
     invalidate(keyFilter('templates.preview', id === undefined ? undefined : { campaignId: id })),
+    invalidate(keyFilter('campaigns.failures', id === undefined ? undefined : { id })),
+    invalidate(keyFilter('campaigns.uncertain', id === undefined ? undefined : { id })),
+    invalidate(keyFilter('campaigns.sendRate', id === undefined ? undefined : { id })),
+    invalidate(keyFilter('campaigns.capacity', id === undefined ? undefined : { id })),
+    invalidate(keyFilter('app.firstRun')),
   ];
 }
 
 const accountViews = (): Effect[] => [
   invalidate(keyFilter('accounts.list')),
   invalidate(keyFilter('accounts.usage')),
-  // Progress lists the pool's accounts with their state.
+  // Progress and capacity list the pool's accounts with their state.
   invalidate(keyFilter('campaigns.progress')),
+  invalidate(keyFilter('campaigns.capacity')),
+  invalidate(keyFilter('accounts.removePreview')),
+  invalidate(keyFilter('app.firstRun')),
 ];
 
 function progressWrites(p: CampaignProgress): Effect[] {
@@ -60,9 +70,13 @@ function progressWrites(p: CampaignProgress): Effect[] {
     write('campaigns.list', undefined, (old) =>
       old?.map((c) => (c.id === p.campaignId ? { ...c, counts: p.counts, status: p.status } : c)),
     ),
-    invalidate(keyFilter('recipients.list', { campaignId: p.campaignId }), BUSY_REFETCH_MS),
+    invalidate(keyFilter('recipients.list', { campaignId: p.campaignId }), BUSY_LIST_REFETCH_MS),
     invalidate(keyFilter('accounts.usage'), BUSY_REFETCH_MS),
-    invalidate(keyFilter('outbox.list'), BUSY_REFETCH_MS),
+    invalidate(keyFilter('outbox.list'), BUSY_LIST_REFETCH_MS),
+    invalidate(keyFilter('campaigns.sendRate', { id: p.campaignId }), BUSY_REFETCH_MS),
+    invalidate(keyFilter('campaigns.failures', { id: p.campaignId }), BUSY_REFETCH_MS),
+    invalidate(keyFilter('campaigns.uncertain', { id: p.campaignId }), BUSY_LIST_REFETCH_MS),
+    invalidate(keyFilter('campaigns.capacity', { id: p.campaignId }), BUSY_REFETCH_MS),
   ];
 }
 
@@ -90,7 +104,10 @@ export const EVENT_EFFECTS: { [E in EventName]: (payload: EventPayloads[E]) => E
         ]),
   ],
   // The new settings arrive whole: the cache takes them as they are.
-  'settings.changed': (settings) => [write('settings.get', undefined, () => settings)],
+  'settings.changed': (settings) => [
+    write('settings.get', undefined, () => settings),
+    invalidate(keyFilter('app.firstRun')),
+  ],
   activity: (entry) => [
     write('activity.list', undefined, (old, input) => {
       if (!old || old.some((a) => a.id === entry.id)) return old;
@@ -105,6 +122,10 @@ export const MUTATION_EFFECTS: { [N in RequestName]?: (input: RequestInput<N>) =
   'suppressions.add': () => [invalidate(keyFilter('suppressions.list'))],
   'suppressions.remove': () => [invalidate(keyFilter('suppressions.list'))],
   'suppressions.import': () => [invalidate(keyFilter('suppressions.list'))],
+  'suppressions.restore': () => [invalidate(keyFilter('suppressions.list'))],
+  'settings.update': () => [invalidate(keyFilter('settings.get')), invalidate(keyFilter('app.firstRun'))],
+  // A test send counts in the account's usage, never in the campaign.
+  'campaigns.testSend': () => [invalidate(keyFilter('accounts.usage')), invalidate(keyFilter('campaigns.capacity'))],
   'gmail.setClient': () => [invalidate(keyFilter('gmail.getClient'))],
   // Events announce these too; asking again at once keeps the screen in step with the click.
   'campaigns.update': (i) => campaignViews(i.id),
