@@ -1,26 +1,19 @@
+import { useState } from 'react';
 import type { Account, AccountUsage } from '../../../../shared/domain';
-import { useConfirm } from '../../components/confirm';
 import { ErrorNote } from '../../components/error-note';
 import { UsageMeter } from '../../components/usage-meter';
 import { useMutate } from '../../data/hooks';
-import { formatTime } from '../../lib/format';
 import { FeedbackToggle } from '../feedback/feedback-toggle';
+import { AccountBadge } from './account-badge';
+import { EditAccountForm } from './edit-account-form';
 import { GmailConnect } from './gmail-connect';
+import { RemoveAccountDialog } from './remove-account-dialog';
 
 export function AccountCard({ account: a, usage: u }: { account: Account; usage: AccountUsage | undefined }) {
   const setPaused = useMutate('accounts.setPaused');
-  const remove = useMutate('accounts.remove');
-  const [dialog, confirm] = useConfirm();
-  const busy = setPaused.busy || remove.busy;
-
-  const onRemove = async () => {
-    const yes = await confirm(
-      'Remove account?',
-      `${a.label} will no longer send. Its saved password is deleted too.`,
-      'Remove',
-    );
-    if (yes) await remove.run({ id: a.id });
-  };
+  const [editing, setEditing] = useState(false);
+  const [removing, setRemoving] = useState(false);
+  const busy = setPaused.busy;
 
   return (
     <li className={`card${a.status === 'needs_reauth' ? ' attention' : ''}`} data-testid={`account-${a.kind}`}>
@@ -29,7 +22,7 @@ export function AccountCard({ account: a, usage: u }: { account: Account; usage:
           <strong>{a.label}</strong> <span className="muted">&lt;{a.fromAddress}&gt;</span>{' '}
           <span className="badge">{a.kind === 'outbox' ? 'local test outbox' : a.kind}</span>
         </div>
-        <span className={`badge status-${a.status}`}>{a.status.replace('_', ' ')}</span>
+        {u ? <AccountBadge state={u.state} /> : <span className="badge">{a.status.replace('_', ' ')}</span>}
       </div>
       {a.status === 'needs_reauth' && (
         <div className="warn-note">
@@ -38,9 +31,7 @@ export function AccountCard({ account: a, usage: u }: { account: Account; usage:
         </div>
       )}
       {a.status !== 'needs_reauth' && a.lastError && <p className="muted">Last error: {a.lastError}</p>}
-      {a.cooldownUntil !== null && a.cooldownUntil > Date.now() && (
-        <p className="warn-note">Cooling down until {formatTime(a.cooldownUntil)}</p>
-      )}
+      {u && u.state.code !== 'ready' && u.state.code !== 'paused' && <p className="warn-note">{u.state.reason}</p>}
       {u && (
         <div className="usage-grid">
           <UsageMeter label="Last minute" used={u.lastMinute} cap={a.limits.perMinute} />
@@ -63,12 +54,20 @@ export function AccountCard({ account: a, usage: u }: { account: Account; usage:
             Pause
           </button>
         )}
-        <button type="button" className="danger" onClick={onRemove} disabled={busy}>
-          Remove
-        </button>
+        {a.kind !== 'outbox' && (
+          <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+            Edit
+          </button>
+        )}
+        {a.kind !== 'outbox' && (
+          <button type="button" className="danger" onClick={() => setRemoving(true)} disabled={busy}>
+            Remove
+          </button>
+        )}
       </div>
-      <ErrorNote message={setPaused.error ?? remove.error} />
-      {dialog}
+      {editing && <EditAccountForm account={a} onDone={() => setEditing(false)} />}
+      <ErrorNote message={setPaused.error} />
+      {removing && <RemoveAccountDialog account={a} onClose={() => setRemoving(false)} />}
     </li>
   );
 }

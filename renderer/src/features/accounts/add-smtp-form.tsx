@@ -1,10 +1,12 @@
 import { type FormEvent, useState } from 'react';
-import type { SmtpSecurity } from '../../../../shared/domain';
+import type { Limits, SmtpSecurity } from '../../../../shared/domain';
 import { ErrorNote } from '../../components/error-note';
 import { useMutate, useRequest } from '../../data/hooks';
+import { LimitsFields } from './limits-fields';
 
 export function AddSmtpForm() {
   const presets = useRequest('accounts.presets', {});
+  const settings = useRequest('settings.get', {});
   const [presetId, setPresetId] = useState('custom');
   const [label, setLabel] = useState('');
   const [fromName, setFromName] = useState('');
@@ -17,6 +19,8 @@ export function AddSmtpForm() {
   const [password, setPassword] = useState('');
   const [verify, setVerify] = useState(true);
   const [added, setAdded] = useState<string | null>(null);
+  // null until the user touches a cap: the preset's (or the app's default) values are shown meanwhile.
+  const [limitsEdit, setLimitsEdit] = useState<Limits | null>(null);
   const add = useMutate('accounts.addSmtp');
   const list = presets.data ?? [];
 
@@ -27,9 +31,12 @@ export function AddSmtpForm() {
     setHost(p.host);
     setPort(p.port);
     setSecurity(p.security);
+    setLimitsEdit(null);
     if (!label) setLabel(p.label);
   };
   const preset = list.find((x) => x.id === presetId);
+  const suggested = presetId === 'custom' ? (settings.data?.defaultLimits ?? preset?.limits) : preset?.limits;
+  const limits = limitsEdit ?? suggested ?? null;
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -44,10 +51,12 @@ export function AddSmtpForm() {
       smtp: { host: host.trim(), port, security, username: username.trim() || null },
       password: username.trim() ? secret : null,
       verify,
+      ...(limits ? { limits } : {}),
     });
     if (a) {
       setAdded(`${a.label} was added.`);
       setLabel('');
+      setLimitsEdit(null);
     }
   };
 
@@ -122,13 +131,24 @@ export function AddSmtpForm() {
           />
         </label>
       </div>
+      {limits && (
+        <LimitsFields
+          legend={preset && presetId !== 'custom' ? `Caps and pacing (${preset.label}'s limits)` : 'Caps and pacing'}
+          value={limits}
+          onChange={setLimitsEdit}
+        />
+      )}
       <label className="check">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
         Log in to the server before saving
       </label>
       <p className="muted">The password goes to the system keychain, never to the app’s database.</p>
       <div className="row">
-        <button type="submit" className="primary" disabled={add.busy}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={add.busy || (limits !== null && limits.minGapMs > limits.maxGapMs)}
+        >
           {add.busy ? 'Checking…' : 'Add account'}
         </button>
         {added && <span role="status">{added}</span>}
