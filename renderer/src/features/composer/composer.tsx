@@ -2,13 +2,15 @@
 // no scripts, no same-origin access, no forms, whatever the template contains.
 import { type RefObject, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { CampaignSummary } from '../../../../shared/contract';
-import type { CampaignTemplate } from '../../../../shared/domain';
+import type { CampaignTemplate, Recipient } from '../../../../shared/domain';
 import { ErrorNote } from '../../components/error-note';
 import { useRequest } from '../../data/hooks';
 import { useDebounced } from '../../lib/use-debounced';
 import { insertToken } from './insert-token';
 import { MessagePreview } from './message-preview';
+import { RecipientPicker } from './recipient-picker';
 import { TemplateProblems } from './template-problems';
+import { TestSend } from './test-send';
 import { useAutosave } from './use-autosave';
 
 const PREVIEW_DELAY_MS = 350;
@@ -26,6 +28,7 @@ const SAVE_LABELS = {
 export function Composer({ campaign }: { campaign: CampaignSummary }) {
   const [draft, setDraft] = useState<CampaignTemplate>(campaign.template);
   const [target, setTarget] = useState<Target>('body');
+  const [recipient, setRecipient] = useState<Recipient | null>(null);
   const subjectRef = useRef<HTMLInputElement>(null);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
@@ -36,6 +39,7 @@ export function Composer({ campaign }: { campaign: CampaignSummary }) {
   const editable = campaign.status === 'draft' || campaign.status === 'paused';
   const save = useAutosave(campaign.id, draft, campaign.template, editable);
   const checked = useDebounced(draft, PREVIEW_DELAY_MS);
+  const noRecipients = Object.values(campaign.counts).every((n) => n === 0);
   const report = useRequest(
     'templates.validate',
     { campaignId: campaign.id, template: checked },
@@ -171,7 +175,16 @@ export function Composer({ campaign }: { campaign: CampaignSummary }) {
         <ErrorNote message={report.errorMessage} />
         <TemplateProblems report={report.data ?? null} />
       </div>
-      <MessagePreview campaignId={campaign.id} template={checked} />
+      <div className="stack">
+        <RecipientPicker campaignId={campaign.id} picked={recipient} onPick={setRecipient} />
+        <MessagePreview
+          campaignId={campaign.id}
+          template={checked}
+          recipientId={recipient?.id ?? null}
+          empty={noRecipients}
+        />
+        {!noRecipients && <TestSend campaign={campaign} template={draft} recipient={recipient} />}
+      </div>
     </div>
   );
 }

@@ -3,15 +3,30 @@ import { ErrorNote } from '../../components/error-note';
 import { useRequest } from '../../data/hooks';
 
 /** The rendered message. While the template does not render, only the error shows: never an older preview. */
-export function MessagePreview({ campaignId, template }: { campaignId: number; template: CampaignTemplate }) {
-  const preview = useRequest('templates.preview', { campaignId, template }, { keepPrevious: true });
-  const shown = preview.isError ? null : preview.data;
+export function MessagePreview({
+  campaignId,
+  template,
+  recipientId,
+  empty,
+}: {
+  campaignId: number;
+  template: CampaignTemplate;
+  recipientId: number | null;
+  empty: boolean;
+}) {
+  const preview = useRequest(
+    'templates.preview',
+    { campaignId, template, ...(recipientId !== null ? { recipientId } : {}) },
+    { keepPrevious: true, enabled: !empty },
+  );
+  const shown = preview.isError || empty ? null : preview.data;
   return (
     <section className="preview" aria-labelledby="preview-heading">
       <h2 id="preview-heading" className="small">
         Preview
       </h2>
-      <ErrorNote message={preview.errorMessage} />
+      {empty && <p className="empty">No recipients yet: import a list to preview the message for one of them.</p>}
+      <ErrorNote message={empty ? null : preview.errorMessage} />
       {shown && (
         <>
           <dl className="facts">
