@@ -1,35 +1,51 @@
+// Everything about how a campaign sends: who sends it, when, how fast it can finish, how it
+// handles replies, retries and unsubscribes. One form, one save.
 import { type FormEvent, useState } from 'react';
-import type { CampaignSummary } from '../../../../shared/contract';
-import { ROTATION_POLICIES, type RotationPolicy } from '../../../../shared/domain';
+import type { CampaignPatch, CampaignSummary } from '../../../../shared/contract';
+import type { RetryPolicy, RotationPolicy, SendWindow } from '../../../../shared/domain';
 import { navigate } from '../../app/navigation';
 import { useConfirm } from '../../components/confirm';
 import { ErrorNote } from '../../components/error-note';
-import { useMutate, useRequest } from '../../data/hooks';
-
-const ROTATION_LABELS: Record<RotationPolicy, string> = {
-  most_headroom: 'Most headroom first (spread the load)',
-  round_robin: 'Round robin (take turns)',
-  fill_first: 'Fill first (use one account until its cap)',
-};
+import { useMutate } from '../../data/hooks';
+import { PoolCapacityCard } from './pool-capacity-card';
+import { RetryFields } from './retry-fields';
+import { windowProblem } from './schedule';
+import { ScheduleFields } from './schedule-fields';
+import { SenderPoolFields } from './sender-pool-fields';
+import { UnsubscribeFields } from './unsubscribe-fields';
 
 export function CampaignSettingsForm({ campaign }: { campaign: CampaignSummary }) {
-  const accounts = useRequest('accounts.list', {}).data ?? [];
   const [name, setName] = useState(campaign.name);
   const [pool, setPool] = useState<number[]>(campaign.pool);
   const [rotation, setRotation] = useState<RotationPolicy>(campaign.rotation);
   const [replyTo, setReplyTo] = useState(campaign.replyTo ?? '');
+  const [fromName, setFromName] = useState(campaign.fromName ?? '');
+  const [scheduleAt, setScheduleAt] = useState<number | null>(campaign.scheduleAt);
+  const [sendWindow, setSendWindow] = useState<SendWindow | null>(campaign.window);
+  const [retry, setRetry] = useState<RetryPolicy>(campaign.retry);
+  const [mailto, setMailto] = useState(campaign.unsubscribe.mailto ?? '');
+  const [urlTemplate, setUrlTemplate] = useState(campaign.unsubscribe.urlTemplate ?? '');
   const [saved, setSaved] = useState(false);
   const save = useMutate('campaigns.update');
   const remove = useMutate('campaigns.delete');
   const [dialog, confirm] = useConfirm();
-
-  const toggle = (id: number, on: boolean) =>
-    setPool((p) => (on ? [...new Set([...p, id])] : p.filter((x) => x !== id)));
+  const editable = campaign.status === 'draft' || campaign.status === 'paused';
+  const problem = sendWindow ? windowProblem(sendWindow) : null;
 
   const onSave = async (e: FormEvent) => {
     e.preventDefault();
     setSaved(false);
-    const patch = { name: name.trim(), pool, rotation, replyTo: replyTo.trim() || null };
+    const patch: CampaignPatch = {
+      name: name.trim(),
+      pool,
+      rotation,
+      replyTo: replyTo.trim() || null,
+      fromName: fromName.trim() || null,
+      scheduleAt,
+      window: sendWindow,
+      retry,
+      unsubscribe: { mailto: mailto.trim() || null, urlTemplate: urlTemplate.trim() || null },
+    };
     if (await save.run({ id: campaign.id, patch })) setSaved(true);
   };
 
@@ -39,51 +55,57 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignSummary }
       `"${campaign.name}" and all its recipients will be deleted. This cannot be undone.`,
       'Delete',
     );
-    if (!yes) return;
-    if (await remove.run({ id: campaign.id })) navigate({ name: 'campaigns' });
+    if (yes && (await remove.run({ id: campaign.id }))) navigate({ name: 'campaigns' });
   };
 
   return (
-    <form className="stack" onSubmit={onSave} aria-label="Campaign settings">
+    <form
+      className="stack settings-form"
+      onSubmit={onSave}
+      aria-label="Campaign settings"
+      onChange={() => setSaved(false)}
+    >
       <label>
         Name
         <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
       </label>
-      <fieldset>
-        <legend>Sender pool</legend>
-        {accounts.length === 0 && <p className="empty">No accounts yet: add one under Accounts.</p>}
-        {accounts.map((a) => (
-          <label key={a.id} className="check">
-            <input type="checkbox" checked={pool.includes(a.id)} onChange={(e) => toggle(a.id, e.target.checked)} />
-            {a.label}{' '}
-            <span className="muted">
-              &lt;{a.fromAddress}&gt; · {a.kind}
-            </span>
-            {a.status !== 'active' && <span className={`badge status-${a.status}`}>{a.status.replace('_', ' ')}</span>}
-          </label>
-        ))}
-      </fieldset>
-      <label>
-        Rotation
-        <select value={rotation} onChange={(e) => setRotation(e.target.value as RotationPolicy)}>
-          {ROTATION_POLICIES.map((p) => (
-            <option key={p} value={p}>
-              {ROTATION_LABELS[p]}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Reply-To (optional)
-        <input
-          type="email"
-          value={replyTo}
-          onChange={(e) => setReplyTo(e.target.value)}
-          placeholder="replies@example.com"
-        />
-      </label>
+      <SenderPoolFields pool={pool} onPool={setPool} rotation={rotation} onRotation={setRotation} />
+      <PoolCapacityCard campaignId={campaign.id} pool={pool} />
       <div className="row">
-        <button type="submit" className="primary" disabled={save.busy}>
+        <label className="grow">
+          From name (optional)
+          <input
+            value={fromName}
+            onChange={(e) => setFromName(e.target.value)}
+            placeholder="Each account's own name"
+            maxLength={200}
+          />
+        </label>
+        <label className="grow">
+          Reply-To (optional)
+          <input
+            type="email"
+            value={replyTo}
+            onChange={(e) => setReplyTo(e.target.value)}
+            placeholder="replies@example.com"
+          />
+        </label>
+      </div>
+      <ScheduleFields
+        scheduleAt={scheduleAt}
+        onScheduleAt={setScheduleAt}
+        window={sendWindow}
+        onWindow={setSendWindow}
+      />
+      <RetryFields value={retry} onChange={setRetry} />
+      <UnsubscribeFields
+        mailto={mailto}
+        onMailto={setMailto}
+        urlTemplate={urlTemplate}
+        onUrlTemplate={setUrlTemplate}
+      />
+      <div className="row">
+        <button type="submit" className="primary" disabled={save.busy || problem !== null || !editable}>
           Save settings
         </button>
         {saved && <span role="status">Saved.</span>}
@@ -91,7 +113,8 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignSummary }
           Delete campaign
         </button>
       </div>
-      <ErrorNote message={save.error ?? remove.error} />
+      {!editable && <p className="muted">Settings can be changed while the campaign is a draft or paused.</p>}
+      <ErrorNote message={problem ?? save.error ?? remove.error} />
       {dialog}
     </form>
   );
