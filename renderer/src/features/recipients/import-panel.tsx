@@ -14,8 +14,9 @@ export function ImportPanel({ campaign }: { campaign: CampaignSummary }) {
   const [report, setReport] = useState<ImportReport | null>(null);
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<string | null>(null);
-  const load = useMutate('recipients.importPreview');
   const client = useClient();
+  const load = useMutate('recipients.importPreview');
+  const sample = useMutate('app.sampleList');
   const [readError, setReadError] = useState<string | null>(null);
 
   useEvent('import.progress', (p) => {
@@ -36,6 +37,12 @@ export function ImportPanel({ campaign }: { campaign: CampaignSummary }) {
     }
     const p = await load.run({ campaignId: campaign.id, source: source.value });
     if (p) setPreview(p);
+  };
+
+  // The sample list goes the same way as a dropped file, so trying it shows the whole import.
+  const useSample = async () => {
+    const f = await sample.run({});
+    if (f) await takeFile(new File([f.content], f.filename, { type: f.contentType }));
   };
 
   const onDrop = (e: DragEvent) => {
@@ -71,10 +78,17 @@ export function ImportPanel({ campaign }: { campaign: CampaignSummary }) {
           />
         </label>
         <p className="muted">Spreadsheet exports are fine: any encoding, comma or semicolon, with or without a BOM.</p>
+        <p className="muted">
+          No list at hand?{' '}
+          <button type="button" className="link" onClick={useSample} disabled={sample.busy || load.busy}>
+            Use the sample list
+          </button>{' '}
+          (addresses at example.com, which never receive mail).
+        </p>
       </section>
       {load.busy && <p role="status">Reading the file…</p>}
       {progress && <p role="status">{progress}</p>}
-      <ErrorNote message={readError ?? load.error} />
+      <ErrorNote message={readError ?? load.error ?? sample.error} />
       {preview && (
         <ImportPreviewCard
           preview={preview}

@@ -1,7 +1,10 @@
+// The mapping step: the detected file facts, the address column, and per column whether it
+// becomes a merge field and under which name.
 import { useState } from 'react';
 import type { ImportPreview, ImportReport } from '../../../../shared/contract';
 import { ErrorNote } from '../../components/error-note';
 import { useMutate } from '../../data/hooks';
+import { commitInput, initialMapping, type Mapping, mappingProblem } from './column-mapping';
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' };
 
@@ -14,17 +17,22 @@ export function ImportPreviewCard({
   onDone: (report: ImportReport) => void;
   onDiscard: () => void;
 }) {
-  const [emailColumn, setEmailColumn] = useState<number | null>(preview.emailColumn);
+  const [mapping, setMapping] = useState<Mapping>(() => initialMapping(preview.columns, preview.emailColumn));
   const commit = useMutate('recipients.importCommit');
+  const problem = mappingProblem(mapping);
+  const { emailColumn } = mapping;
+
+  const setColumn = (i: number, patch: Partial<Mapping['columns'][number]>) =>
+    setMapping((m) => ({ ...m, columns: m.columns.map((c, j) => (j === i ? { ...c, ...patch } : c)) }));
 
   const onCommit = async () => {
-    if (emailColumn === null) return;
-    const r = await commit.run({ importId: preview.importId, emailColumn });
+    if (problem) return;
+    const r = await commit.run({ importId: preview.importId, ...commitInput(mapping, preview.columns) });
     if (r) onDone(r);
   };
 
   return (
-    <section className="card" aria-labelledby="preview-title">
+    <section className="card stack" aria-labelledby="preview-title">
       <h2 id="preview-title">Preview of {preview.fileName}</h2>
       <dl className="facts">
         <dt>Encoding</dt>
@@ -38,7 +46,9 @@ export function ImportPreviewCard({
         Email column
         <select
           value={emailColumn ?? ''}
-          onChange={(e) => setEmailColumn(e.target.value === '' ? null : Number(e.target.value))}
+          onChange={(e) =>
+            setMapping((m) => ({ ...m, emailColumn: e.target.value === '' ? null : Number(e.target.value) }))
+          }
         >
           <option value="">Choose the column with the addresses</option>
           {preview.columns.map((c, i) => (
@@ -48,16 +58,40 @@ export function ImportPreviewCard({
           ))}
         </select>
       </label>
-      <div className="table-wrap">
+      <div className="table-wrap mapping">
         <table>
           <thead>
             <tr>
-              {preview.columns.map((c, i) => (
-                <th key={c.key} scope="col" className={i === emailColumn ? 'picked' : undefined}>
-                  {c.label}
-                  <div className="muted mono">{`{{${c.key}}}`}</div>
-                </th>
-              ))}
+              {preview.columns.map((c, i) => {
+                const choice = mapping.columns[i];
+                const isEmail = i === emailColumn;
+                return (
+                  <th
+                    key={c.key}
+                    scope="col"
+                    className={`${isEmail ? 'picked' : ''}${choice?.keep || isEmail ? '' : ' excluded'}`}
+                  >
+                    <input
+                      aria-label={`Name of column ${i + 1}`}
+                      value={choice?.label ?? ''}
+                      onChange={(e) => setColumn(i, { label: e.target.value })}
+                      disabled={!choice?.keep && !isEmail}
+                      maxLength={200}
+                    />
+                    <label className="check small-text">
+                      <input
+                        type="checkbox"
+                        checked={isEmail || (choice?.keep ?? true)}
+                        disabled={isEmail}
+                        onChange={(e) => setColumn(i, { keep: e.target.checked })}
+                        aria-label={`Keep column ${i + 1} as a merge field`}
+                      />
+                      {isEmail ? 'address' : 'keep'}
+                    </label>
+                    {choice?.label === c.label && <div className="muted mono">{`{{${c.key}}}`}</div>}
+                  </th>
+                );
+              })}
             </tr>
           </thead>
           <tbody>
@@ -75,14 +109,14 @@ export function ImportPreviewCard({
         </table>
       </div>
       <div className="row">
-        <button type="button" className="primary" onClick={onCommit} disabled={commit.busy || emailColumn === null}>
+        <button type="button" className="primary" onClick={onCommit} disabled={commit.busy || problem !== null}>
           Import recipients
         </button>
         <button type="button" onClick={onDiscard}>
           Discard
         </button>
       </div>
-      <ErrorNote message={commit.error} />
+      <ErrorNote message={problem ?? commit.error} />
     </section>
   );
 }

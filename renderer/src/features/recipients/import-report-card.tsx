@@ -10,7 +10,7 @@ export function ImportReportCard({ report }: { report: ImportReport }) {
     if (f) saveDownload(f);
   };
   return (
-    <section className="card" aria-labelledby="report-title">
+    <section className="card stack" aria-labelledby="report-title">
       <h2 id="report-title">Import finished</h2>
       <ul className="counts" aria-label="Import report">
         <li className="count">
@@ -32,7 +32,9 @@ export function ImportReportCard({ report }: { report: ImportReport }) {
       {report.issues.length > 0 && (
         <div className="table-wrap">
           <table>
-            <caption>Rejected rows</caption>
+            <caption>
+              Invalid rows{report.invalid > report.issues.length ? ` (the first ${report.issues.length})` : ''}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">Row</th>
@@ -42,6 +44,32 @@ export function ImportReportCard({ report }: { report: ImportReport }) {
             </thead>
             <tbody>
               {report.issues.map((i) => (
+                <tr key={`${i.row}:${i.value}`}>
+                  <td>{i.row}</td>
+                  <td>{i.value}</td>
+                  <td>{i.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {report.duplicateRows.length > 0 && (
+        <div className="table-wrap">
+          <table>
+            <caption>
+              Duplicates
+              {report.duplicates > report.duplicateRows.length ? ` (the first ${report.duplicateRows.length})` : ''}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">Row</th>
+                <th scope="col">Address</th>
+                <th scope="col">Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.duplicateRows.map((i) => (
                 <tr key={`${i.row}:${i.value}`}>
                   <td>{i.row}</td>
                   <td>{i.value}</td>
