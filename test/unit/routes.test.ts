@@ -32,7 +32,6 @@ describe('hash routes', () => {
     { name: 'outbox', messageId: 9 },
     { name: 'outbox', messageId: null },
     { name: 'settings' },
-    { name: 'welcome' },
   ])('round-trips %o', (route) => {
     expect(parseRoute(routeHash(route))).toEqual(route);
   });

@@ -5,8 +5,10 @@ import { routeHash } from './routes';
 const NAV: { route: Route; label: string }[] = [
   { route: { name: 'campaigns' }, label: 'Campaigns' },
   { route: { name: 'accounts' }, label: 'Accounts' },
+  { route: { name: 'suppressions' }, label: 'Suppressions' },
   { route: { name: 'outbox', messageId: null }, label: 'Outbox' },
   { route: { name: 'activity' }, label: 'Activity' },
+  { route: { name: 'settings' }, label: 'Settings' },
 ];
 
 /** Which top-level section a route belongs to. */

@@ -12,12 +12,11 @@ export type Route =
   | { name: 'suppressions' }
   | { name: 'settings' }
   | { name: 'outbox'; messageId: number | null }
-  | { name: 'activity' }
-  | { name: 'welcome' };
+  | { name: 'activity' };
 
 export const HOME: Route = { name: 'campaigns' };
 
-const SIMPLE = ['campaigns', 'accounts', 'suppressions', 'settings', 'activity', 'welcome'] as const;
+const SIMPLE = ['campaigns', 'accounts', 'suppressions', 'settings', 'activity'] as const;
 type Simple = (typeof SIMPLE)[number];
 const isSimple = (s: string | undefined): s is Simple => (SIMPLE as readonly string[]).includes(s ?? '');
 

@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { navigate } from '../../app/navigation';
 import { ErrorNote } from '../../components/error-note';
 import { useMutate, useRequest } from '../../data/hooks';
+import { FirstRunChecklist } from '../first-run/first-run-checklist';
 import { CampaignCard } from './campaign-card';
 
 export function CampaignsList() {
@@ -22,6 +23,7 @@ export function CampaignsList() {
   return (
     <section aria-labelledby="campaigns-title">
       <h1 id="campaigns-title">Campaigns</h1>
+      <FirstRunChecklist />
       <form className="row" onSubmit={onCreate}>
         <label className="grow">
           <span className="sr-only">New campaign name</span>
