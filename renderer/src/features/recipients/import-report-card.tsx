@@ -29,57 +29,20 @@ export function ImportReportCard({ report }: { report: ImportReport }) {
           <span>Suppressed</span> <strong>{report.suppressed}</strong>
         </li>
       </ul>
-      {report.issues.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <caption>
-              Invalid rows{report.invalid > report.issues.length ? ` (the first ${report.issues.length})` : ''}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Row</th>
-                <th scope="col">Value</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.issues.map((i) => (
-                <tr key={`${i.row}:${i.value}`}>
-                  <td>{i.row}</td>
-                  <td>{i.value}</td>
-                  <td>{i.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      {report.duplicateRows.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <caption>
-              Duplicates
-              {report.duplicates > report.duplicateRows.length ? ` (the first ${report.duplicateRows.length})` : ''}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Row</th>
-                <th scope="col">Address</th>
-                <th scope="col">Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.duplicateRows.map((i) => (
-                <tr key={`${i.row}:${i.value}`}>
-                  <td>{i.row}</td>
-                  <td>{i.value}</td>
-                  <td>{i.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <IssueTable
+        title="Invalid rows"
+        valueHeader="Value"
+        reasonHeader="Reason"
+        rows={report.issues}
+        total={report.invalid}
+      />
+      <IssueTable
+        title="Duplicates"
+        valueHeader="Address"
+        reasonHeader="Why"
+        rows={report.duplicateRows}
+        total={report.duplicates}
+      />
       {report.invalid + report.duplicates + report.suppressed > 0 && (
         <button type="button" onClick={onDownloadRejected} disabled={download.busy}>
           Download rejected rows
@@ -87,5 +50,43 @@ export function ImportReportCard({ report }: { report: ImportReport }) {
       )}
       <ErrorNote message={download.error} />
     </section>
+  );
+}
+
+/** The first rows the import left out for one reason, with how many there were in all. */
+function IssueTable(props: {
+  title: string;
+  valueHeader: string;
+  reasonHeader: string;
+  rows: { row: number; value: string; reason: string }[];
+  total: number;
+}) {
+  const { title, valueHeader, reasonHeader, rows, total } = props;
+  if (rows.length === 0) return null;
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>
+          {title}
+          {total > rows.length ? ` (the first ${rows.length})` : ''}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">Row</th>
+            <th scope="col">{valueHeader}</th>
+            <th scope="col">{reasonHeader}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((i) => (
+            <tr key={`${i.row}:${i.value}`}>
+              <td>{i.row}</td>
+              <td>{i.value}</td>
+              <td>{i.reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
