@@ -57,9 +57,9 @@ function permanentReject(streak: number): Reaction {
     result: { kind: 'failed', cls: 'recipient', retryAt: null, message: '550 5.1.1 no such user' },
     attempts: 0,
     retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 },
-    claimedAt: NOW,
+    claimNo: 1,
     now: NOW,
-    account: { strikes: 0, throttledAt: null },
+    account: { strikes: 0, episodeStartClaim: null },
     breaker: { streak, threshold: 10 },
     random: () => 0,
   });
@@ -124,9 +124,9 @@ describe('committing a reaction', () => {
       result: { kind: 'failed', cls: 'throttle', retryAt: null, message: '450 4.7.1 slow down' },
       attempts: 0,
       retry: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 600_000 },
-      claimedAt: NOW,
+      claimNo: 1,
       now: NOW,
-      account: { strikes: 0, throttledAt: null },
+      account: { strikes: 0, episodeStartClaim: null },
       breaker: { streak: 0, threshold: 10 },
       random: () => 0,
     });

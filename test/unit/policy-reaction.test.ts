@@ -30,9 +30,9 @@ function input(over: Partial<ReactionInput> & { result: AttemptResult }): Reacti
   return {
     attempts: 0,
     retry: { maxAttempts: 3, baseDelayMs: MIN, maxDelayMs: 10 * MIN },
-    claimedAt: NOW - 1_000,
+    claimNo: 10,
     now: NOW,
-    account: { strikes: 0, throttledAt: null },
+    account: { strikes: 0, episodeStartClaim: null },
     breaker: { streak: 0, threshold: 10 },
     random: () => 0,
     ...over,
@@ -54,7 +54,7 @@ const ROWS: [row: string, input: ReactionInput, want: Reaction][] = [
     'delivered',
     input({
       result: { kind: 'delivered' },
-      account: { strikes: 2, throttledAt: NOW - 5 * MIN },
+      account: { strikes: 2, episodeStartClaim: 4 },
       breaker: { streak: 4, threshold: 10 },
     }),
     {
@@ -67,12 +67,12 @@ const ROWS: [row: string, input: ReactionInput, want: Reaction][] = [
   ],
   [
     'delivered, claimed before the latest throttle',
-    input({ result: { kind: 'delivered' }, account: { strikes: 1, throttledAt: NOW - 500 } }),
+    input({ result: { kind: 'delivered' }, account: { strikes: 1, episodeStartClaim: 12 } }),
     { recipient: { state: 'sent' }, account: none, suppress: null, refund: false, breaker: noBreak },
   ],
   [
     'throttle',
-    input({ result: failed('throttle'), account: { strikes: 2, throttledAt: NOW - 10 * MIN } }),
+    input({ result: failed('throttle'), account: { strikes: 2, episodeStartClaim: 3 } }),
     {
       recipient: back('throttle'),
       account: {
@@ -106,7 +106,7 @@ const ROWS: [row: string, input: ReactionInput, want: Reaction][] = [
   ],
   [
     'throttle, claimed before the latest throttle',
-    input({ result: failed('throttle'), account: { strikes: 1, throttledAt: NOW - 500 } }),
+    input({ result: failed('throttle'), account: { strikes: 1, episodeStartClaim: 12 } }),
     { recipient: back('throttle'), account: none, suppress: null, refund: true, breaker: noBreak },
   ],
   [
@@ -146,7 +146,7 @@ const ROWS: [row: string, input: ReactionInput, want: Reaction][] = [
     'keychain locked',
     input({
       result: { kind: 'keychain_locked', message: 'Unlock the keychain' },
-      account: { strikes: 3, throttledAt: null },
+      account: { strikes: 3, episodeStartClaim: null },
     }),
     {
       recipient: {
@@ -288,7 +288,7 @@ describe('reaction to one attempt', () => {
 
   it('strikes grow each new episode’s cooldown and stop at an hour', () => {
     const until = (strikes: number) => {
-      const r = react(input({ result: failed('throttle'), account: { strikes, throttledAt: null } }));
+      const r = react(input({ result: failed('throttle'), account: { strikes, episodeStartClaim: null } }));
       return r.account.kind === 'cool_down' ? r.account.until - NOW : null;
     };
     expect([0, 1, 2, 3, 4, 5, 6, 10].map(until)).toEqual([1, 2, 4, 8, 16, 32, 60, 60].map((m) => m * MIN));

@@ -428,7 +428,7 @@ export function campaignTestSendHandlers(
 
       // Counted like any send before it goes out, so the caps hold even if the app stops now.
       const entry = store.ledger.recordLoose(account.id, now);
-      usage.recordClaim(account.id, now, now + pickGap(account.limits, ctx.random));
+      usage.recordClaim(account.id, now, { gapMs: pickGap(account.limits, ctx.random) });
       let refund = false;
       try {
         const receipt = await (await deps.transportFor(account)).send(message);

@@ -22,14 +22,14 @@ export interface ReactionInput {
   /** Attempts spent on this recipient before this one. */
   attempts: number;
   retry: RetryPolicy;
-  /** When this attempt was claimed. */
-  claimedAt: number;
+  /** This attempt's place in the account's claims (1, 2, 3 … since the app started). */
+  claimNo: number;
   now: number;
   account: {
     /** Consecutive throttle episodes, persisted on the account. */
     strikes: number;
-    /** When the account's latest throttle episode began (null: none since the app started). */
-    throttledAt: number | null;
+    /** How many claims the account had made when its latest throttle episode began (null: none yet). */
+    episodeStartClaim: number | null;
   };
   breaker: { streak: number; threshold: number };
   random: () => number;
@@ -69,7 +69,7 @@ export function react(input: ReactionInput): Reaction {
   const { result, now, account, breaker } = input;
   // A send claimed before the current throttle episode began was already on the wire when the
   // provider said "slow down": its answer belongs to that episode, not to a new one.
-  const sameEpisode = account.throttledAt !== null && input.claimedAt < account.throttledAt;
+  const sameEpisode = account.episodeStartClaim !== null && input.claimNo <= account.episodeStartClaim;
 
   switch (result.kind) {
     case 'delivered':

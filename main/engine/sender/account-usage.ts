@@ -1,5 +1,7 @@
 // In-memory view of each account's recent sends, loaded from the ledger at start so caps hold
 // across restarts, then kept in step with every claim and every refunded (never-sent) attempt.
+
+import { type Pace, paceGap, UNLEARNED } from '../policy/pace';
 import type { Store } from '../store';
 import { DAY_MS } from '../store/ledger';
 
@@ -10,8 +12,12 @@ export interface AccountRuntime {
   gapUntil: number;
   /** Consecutive throttle episodes, mirrored from the account row. */
   strikes: number;
-  /** When the latest throttle episode began; null when none since the app started. */
-  throttledAt: number | null;
+  /** Claims made since the app started; each attempt knows its number. */
+  claims: number;
+  /** `claims` when the latest throttle episode began; null when none since the app started. */
+  episodeStartClaim: number | null;
+  /** The pace learned from the provider's throttling (kept in memory: relearned after a restart). */
+  pace: Pace;
 }
 
 export class AccountUsageBook {
@@ -27,7 +33,9 @@ export class AccountUsageBook {
         inFlight: 0,
         gapUntil: 0,
         strikes: this.store.accounts.strikes(accountId),
-        throttledAt: null,
+        claims: 0,
+        episodeStartClaim: null,
+        pace: UNLEARNED,
       };
       this.byId.set(accountId, r);
     }
@@ -38,11 +46,18 @@ export class AccountUsageBook {
     return r;
   }
 
-  recordClaim(accountId: number, at: number, gapUntil: number): void {
+  /**
+   * Books one claim; returns its number among the account's claims. `gapMs` is the pause to keep
+   * before the next claim (named, so a time is never passed where a length is meant).
+   */
+  recordClaim(accountId: number, at: number, { gapMs }: { gapMs: number }): number {
     const r = this.get(accountId, at);
     r.sends.push(at);
     r.inFlight += 1;
-    r.gapUntil = gapUntil;
+    // The learned pace spaces claims out at least as far as the account's own gap.
+    r.gapUntil = at + Math.max(gapMs, paceGap(r.pace));
+    r.claims += 1;
+    return r.claims;
   }
 
   /** The attempt ended; `refund` removes its ledger time (the provider never counted it). */

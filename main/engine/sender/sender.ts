@@ -13,9 +13,10 @@ import { AppError } from '../errors';
 import { newMessageId } from '../messages/build';
 import { classify } from '../policy/classify';
 import { type StatusMove, transition } from '../policy/lifecycle';
+import { paceAfterDelivery, paceAfterThrottle } from '../policy/pace';
 import { type AttemptResult, type Reaction, react } from '../policy/reaction';
 import { type Candidate, pickAccount, type RotationState } from '../policy/rotation';
-import { headroom, nextSendAt, pickGap } from '../policy/throttle';
+import { headroom, nextSendAt, pickGap, usageCounts } from '../policy/throttle';
 import { windowState } from '../policy/window';
 import type { Committed } from '../store/outcomes';
 import type { Claimed } from '../store/recipients';
@@ -47,6 +48,8 @@ interface Launch {
   campaign: Campaign;
   account: Account;
   claimedAt: number;
+  /** The claim's number among its account's claims (orders it against throttle episodes). */
+  claimNo: number;
 }
 
 /** What one planning pass produced. */
@@ -263,8 +266,8 @@ export class Sender {
       );
       if (!claimed) return claimedAny ? Number.POSITIVE_INFINITY : drained();
       this.rotation.set(campaign.id, { lastAccountId: account.id, lastPosition: accounts.indexOf(account) });
-      this.usage.recordClaim(account.id, now, now + pickGap(account.limits, this.ctx.random));
-      pass.launches.push({ claimed, campaign, account, claimedAt: now });
+      const claimNo = this.usage.recordClaim(account.id, now, { gapMs: pickGap(account.limits, this.ctx.random) });
+      pass.launches.push({ claimed, campaign, account, claimedAt: now, claimNo });
       if (!claimedAny) {
         claimedAny = true;
         working();
@@ -321,7 +324,7 @@ export class Sender {
    * one transaction per send, and the outcome is written the moment the answer arrives.
    */
   private async run(item: InFlight, l: Launch): Promise<void> {
-    const { claimed, campaign, account, claimedAt } = l;
+    const { claimed, campaign, account, claimedAt, claimNo } = l;
     const { store, clock } = this.ctx;
     const result = await this.attempt(claimed, campaign, account);
     const now = clock.now();
@@ -334,13 +337,13 @@ export class Sender {
         result,
         attempts: claimed.attempts,
         retry: campaign.retry,
-        claimedAt,
+        claimNo,
         now,
         // The row is the truth for a failure (the user may have cleared the cooldown); the mirror
         // only decides whether a delivery has strikes to clear.
         account: {
           strikes: result.kind === 'failed' ? store.accounts.strikes(account.id) : runtime.strikes,
-          throttledAt: runtime.throttledAt,
+          episodeStartClaim: runtime.episodeStartClaim,
         },
         breaker: { streak: this.permanentStreak.get(campaign.id) ?? 0, threshold: this.deps.breakerThreshold ?? 10 },
         random: this.ctx.random,
@@ -361,7 +364,7 @@ export class Sender {
         () => {
           this.inFlight.delete(item);
           this.usage.recordDone(account.id, claimedAt, false);
-          this.noteReaction(account.id, campaign.id, reaction, now);
+          this.noteReaction(account, campaign.id, reaction, now);
           // The next claims ride in the same commit.
           if (!this.stopping) this.planInto(claims);
         },
@@ -419,14 +422,19 @@ export class Sender {
   }
 
   /** What a reaction means for the sender's memory (before the next claims are planned). */
-  private noteReaction(accountId: number, campaignId: number, reaction: Reaction, now: number): void {
+  private noteReaction(account: Account, campaignId: number, reaction: Reaction, now: number): void {
     this.permanentStreak.set(campaignId, reaction.breaker.streak);
-    const runtime = this.usage.get(accountId, now);
+    const runtime = this.usage.get(account.id, now);
     const a = reaction.account;
     if (a.kind === 'clear_strikes') runtime.strikes = 0;
+    if (reaction.recipient.state === 'sent') runtime.pace = paceAfterDelivery(runtime.pace, account.limits, now);
     if (a.kind === 'cool_down' && a.strike) {
+      // A new episode: one strike, and the pace drops below what the provider took in the last
+      // minute (this send and the others still on the wire were not taken).
       runtime.strikes += 1;
-      runtime.throttledAt = now;
+      runtime.episodeStartClaim = runtime.claims;
+      const accepted = usageCounts(runtime.sends, now).lastMinute - runtime.inFlight - 1;
+      if (a.cause === 'throttle') runtime.pace = paceAfterThrottle(runtime.pace, accepted, now);
     }
   }
 
