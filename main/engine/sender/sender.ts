@@ -264,7 +264,11 @@ export class Sender {
       const claimed = store.recipients.claim(campaign.id, account.id, now, this.deps.leaseMs ?? 10 * 60_000, () =>
         newMessageId(account.fromAddress),
       );
-      if (!claimed) return claimedAny ? Number.POSITIVE_INFINITY : drained();
+      if (!claimed) {
+        if (!claimedAny) return drained();
+        // Claimed what was due; wake for the next retry (sends ending wake it sooner).
+        return store.recipients.earliestQueued(campaign.id) ?? Number.POSITIVE_INFINITY;
+      }
       this.rotation.set(campaign.id, { lastAccountId: account.id, lastPosition: accounts.indexOf(account) });
       const claimNo = this.usage.recordClaim(account.id, now, { gapMs: pickGap(account.limits, this.ctx.random) });
       pass.launches.push({ claimed, campaign, account, claimedAt: now, claimNo });
