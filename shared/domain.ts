@@ -206,10 +206,22 @@ export type SkipReason = (typeof SKIP_REASONS)[number];
 /**
  * What is known about a row whose outcome is unknown. `stopped`: the app stopped while the row was
  * claimed (it may never have reached the wire). `interrupted`: the connection broke after the
- * message had begun to go out.
+ * whole message was handed over, before an answer came.
  */
 export const UNCERTAIN_CAUSES = ['stopped', 'interrupted'] as const;
 export type UncertainCause = (typeof UNCERTAIN_CAUSES)[number];
+
+/**
+ * How far an uncertain row's handover got. `smtp_body_sent`: the whole message went to the SMTP
+ * server (the final CRLF.CRLF after DATA) and no reply came. `gmail_body_sent`: the whole request
+ * went to the Gmail API and no answer came. `outbox_written`: the app stopped after the local test
+ * outbox had stored the message. `app_stopped`: the app stopped while the row was on the wire;
+ * nothing durable says how far it got (the send path writes nothing per step, to stay fast).
+ */
+export const HANDOVER_STAGES = ['smtp_body_sent', 'gmail_body_sent', 'outbox_written', 'app_stopped'] as const;
+export type HandoverStage = (typeof HANDOVER_STAGES)[number];
+/** The stages a transport reports itself, when the whole message left and no answer came. */
+export type WireHandover = Extract<HandoverStage, 'smtp_body_sent' | 'gmail_body_sent'>;
 
 export interface UncertainRow {
   recipientId: number;
@@ -221,6 +233,8 @@ export interface UncertainRow {
   /** The account's label, also for an account removed since. */
   accountLabel: string | null;
   cause: UncertainCause | null;
+  /** How far the handover got; null for rows made uncertain before this was recorded. */
+  handover: HandoverStage | null;
   lastError: string | null;
   /** The local test outbox holds a copy of this message (it was written before the stop). */
   outboxItemId: number | null;

@@ -201,15 +201,40 @@ describe('test send', () => {
 });
 
 describe('uncertain rows, one by one', () => {
-  it('lists what is known about each, and resends or marks a selection', async () => {
-    const h = await engine();
-    const [outbox] = await h.call('accounts.list', {});
-    const c = await h.call('campaigns.create', { name: 'Crash', pool: [outbox!.id] });
-    addRecipients(h, c.id, ['a@example.test', 'b@example.test', 'c@example.test']);
+  it('lists what is known about each after the app stopped, and resends or marks a selection', async () => {
+    const before = await startEngine();
+    const [outbox] = await before.call('accounts.list', {});
+    const c = await before.call('campaigns.create', { name: 'Crash', pool: [outbox!.id] });
+    addRecipients(before, c.id, ['a@example.test', 'b@example.test', 'c@example.test']);
+    const at = before.clock.now();
+    const claimed = [0, 1, 2].map(
+      (i) => before.engine.store.recipients.claim(c.id, outbox!.id, at, 60_000, () => `<m${i}@example.test>`)!,
+    );
+    // The local outbox had stored b's message when the app stopped; an older copy of c's (a send
+    // before this claim) says nothing about this one.
+    const copy = before.engine.store.outbox.add({
+      campaignId: c.id,
+      recipientId: claimed[1]!.id,
+      messageId: '<m1@example.test>',
+      to: 'b@example.test',
+      subject: 'Hi',
+      path: 'b.eml',
+      createdAt: at,
+    });
+    before.engine.store.outbox.add({
+      campaignId: c.id,
+      recipientId: claimed[2]!.id,
+      messageId: '<m2@example.test>',
+      to: 'c@example.test',
+      subject: 'Hi',
+      path: 'c.eml',
+      createdAt: at - 1,
+    });
+    await before.close();
+    // The next start finds the three rows still sending.
+    const h = await startEngine({ dataDir: before.dataDir });
+    harnesses.push(h);
     const { store } = h.engine;
-    const at = h.clock.now();
-    for (let i = 0; i < 3; i++) store.recipients.claim(c.id, outbox!.id, at, 60_000, () => `<m${i}@example.test>`);
-    expect(store.recipients.sendingToUncertain(at + 1)).toBe(3);
 
     const page = await h.call('campaigns.uncertain', { id: c.id, limit: 2 });
     expect(page.total).toBe(3);
@@ -220,11 +245,13 @@ describe('uncertain rows, one by one', () => {
       accountId: outbox!.id,
       accountLabel: outbox!.label,
       cause: 'stopped',
+      handover: 'app_stopped',
       messageId: '<m0@example.test>',
       outboxItemId: null,
     });
+    expect(page.rows[1]).toMatchObject({ cause: 'stopped', handover: 'outbox_written', outboxItemId: copy.id });
     const last = await h.call('campaigns.uncertain', { id: c.id, after: page.next!, limit: 2 });
-    expect(last.rows.map((r) => r.address)).toEqual(['c@example.test']);
+    expect(last.rows.map((r) => [r.address, r.handover])).toEqual([['c@example.test', 'app_stopped']]);
     expect(last.next).toBeNull();
 
     const [a, b] = page.rows;

@@ -143,6 +143,8 @@ describe('Gmail and SMTP in one pool', () => {
     expect(counts).toMatchObject({ uncertain: 1, sent: 3 });
     const uncertain = h.engine.store.recipients.list(c.id, { state: 'uncertain', limit: 1 }).rows[0]!;
     expect(uncertain.lastError).toMatch(/may have been delivered/);
+    const [row] = (await h.call('campaigns.uncertain', { id: c.id, limit: 5 })).rows;
+    expect(row).toMatchObject({ recipientId: uncertain.id, cause: 'interrupted', handover: 'gmail_body_sent' });
     // Google did send it once; nobody sent it again.
     expectEachOnce(addresses);
     expect(h.engine.store.campaigns.get(c.id)!.status).toBe('paused');

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName } from '../../shared/contract';
 import { addRecipients, type Harness, limits, runFor, runUntil, startEngine } from '../helpers/engine-harness';
 import type { ManualClock } from '../helpers/manual-clock';
-import { delayed, type Fault, type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
+import { delayed, type Fault, type FaultServer, held, startFaultServer } from '../helpers/smtp-fault-server';
 
 const MIN = 60_000;
 const servers: FaultServer[] = [];
@@ -25,7 +25,7 @@ async function server(
 }
 
 async function setup(
-  specs: { server: FaultServer; perMinute: number; auth?: { user: string; pass: string } }[],
+  specs: { server: FaultServer; perMinute: number; auth?: { user: string; pass: string }; timeoutMs?: number }[],
   recipients: number,
   campaign: { maxAttempts?: number } = {},
 ) {
@@ -45,7 +45,7 @@ async function setup(
         port: s.server.port,
         security: 'none',
         username: s.auth?.user ?? null,
-        timeoutMs: 5_000,
+        timeoutMs: s.timeoutMs ?? 5_000,
       },
       password: s.auth?.pass ?? null,
       limits: limits({ perMinute: s.perMinute, maxConcurrent: 1 }),
@@ -215,6 +215,8 @@ describe('send path with injected SMTP faults', () => {
     const paused = h.engine.store.campaigns.get(c.id)!;
     expect(paused.status).toBe('paused');
     expect(paused.pausedReason).toMatch(/unknown outcome/);
+    const page = await h.call('campaigns.uncertain', { id: c.id, limit: 10 });
+    expect(page.rows.map((r) => [r.cause, r.handover])).toEqual(Array(5).fill(['interrupted', 'smtp_body_sent']));
     // The user decides to resend: each is delivered exactly once, with its original Message-ID.
     const ids = h.engine.store.recipients.list(c.id, { limit: 10 }).rows.map((r) => r.messageId);
     expect(await h.call('campaigns.resendUncertain', { id: c.id })).toEqual({ count: 5 });
@@ -223,6 +225,28 @@ describe('send path with injected SMTP faults', () => {
     expect(got.size).toBe(5);
     expect([...got.values()].every((n) => n === 1)).toBe(true);
     expect(a.received.map((r) => r.messageId).sort()).toEqual([...ids].sort());
+  });
+
+  it('a server that stalls after the end of DATA: uncertain, the whole message handed over', async () => {
+    let release = () => {};
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    // The server holds its reply past the client's socket timeout, then accepts (too late).
+    const a = await server(() => held(released, accept));
+    try {
+      const { h, c } = await setup([{ server: a, perMinute: 60, timeoutMs: 2_000 }], 1);
+      await runUntil(h, () => h.engine.store.recipients.counts(c.id).uncertain === 1, 10 * MIN);
+      const [row] = (await h.call('campaigns.uncertain', { id: c.id, limit: 10 })).rows;
+      expect(row).toMatchObject({ cause: 'interrupted', handover: 'smtp_body_sent', address: 'user0@example.test' });
+      expect(row!.lastError).toMatch(/ETIMEDOUT|timeout/i);
+      // A row queued again forgets how far its last handover got.
+      await h.call('campaigns.resendUncertain', { id: c.id });
+      const again = h.sql().prepare('SELECT state, uncertain_cause, handover FROM recipients').get();
+      expect(again).toMatchObject({ uncertain_cause: null, handover: null });
+    } finally {
+      release();
+    }
   });
 
   it('“Mark as sent” closes uncertain rows without a send time and finishes the campaign', async () => {

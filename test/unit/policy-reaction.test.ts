@@ -250,11 +250,11 @@ const ROWS: [row: string, input: ReactionInput, want: Reaction][] = [
   [
     'interrupted',
     input({
-      result: { kind: 'interrupted', message: 'no answer after the body' },
+      result: { kind: 'interrupted', message: 'no answer after the body', handover: 'smtp_body_sent' },
       breaker: { streak: 5, threshold: 10 },
     }),
     {
-      recipient: { state: 'uncertain', error: 'no answer after the body' },
+      recipient: { state: 'uncertain', error: 'no answer after the body', handover: 'smtp_body_sent' },
       account: none,
       suppress: null,
       refund: false,

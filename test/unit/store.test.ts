@@ -246,6 +246,10 @@ describe('the send path in the store', () => {
     store.recipients.claim(campaign.id, account.id, now, 60_000, () => '<2@x>');
     expect(store.recipients.sendingToUncertain(now)).toBe(2);
     expect(store.recipients.counts(campaign.id)).toMatchObject({ queued: 1, uncertain: 2, sending: 0 });
+    expect(store.recipients.uncertainPage(campaign.id, 0, 10).rows.map((r) => [r.cause, r.handover])).toEqual([
+      ['stopped', 'app_stopped'],
+      ['stopped', 'app_stopped'],
+    ]);
   });
 });
 
@@ -298,7 +302,8 @@ describe('upgrading an existing database', () => {
     v1.exec(`
       INSERT INTO accounts (id, kind, label, from_name, from_address, limits, cooldown_until, cooldown_strikes, created_at)
         VALUES (1, 'smtp', 'Throttled', 'T', 't@x.test', '{}', 5000, 2, 0),
-               (2, 'smtp', 'Spent', 'S', 's@x.test', '{}', 5000, 0, 0);
+               (2, 'smtp', 'Spent', 'S', 's@x.test', '{}', 5000, 0, 0),
+               (3, 'gmail', 'Mail', 'M', 'm@x.test', '{}', NULL, 0, 0);
       INSERT INTO campaigns (id, name, template, status, position, retry, unsubscribe, created_at, updated_at)
         VALUES (1, 'live', '{}', 'paused', 1, '{}', '{}', 0, 0), (2, 'gone', '{}', 'cancelled', 2, '{}', '{}', 0, 0);
       INSERT INTO recipients (campaign_id, address, address_key, state, last_error, created_at, updated_at) VALUES
@@ -309,8 +314,18 @@ describe('upgrading an existing database', () => {
         (2, 'sup@x.test', 'sup@x.test', 'skipped', 'Address is on the suppression list', 0, 0),
         (1, 'u1@x.test', 'u1@x.test', 'uncertain', 'The app stopped while this message was being sent; it may or may not have been delivered.', 0, 0),
         (1, 'u2@x.test', 'u2@x.test', 'uncertain', 'Connection broke', 0, 0),
+        (1, 'u3@x.test', 'u3@x.test', 'uncertain', 'The app stopped while this message was being sent; it may or may not have been delivered.', 0, 0),
+        (1, 'u4@x.test', 'u4@x.test', 'uncertain', 'No answer', 0, 0),
         (1, 'f1@x.test', 'f1@x.test', 'failed', 'Rejected (550 5.1.1 <f1@x.test>: User unknown)', 0, 0),
         (1, 'f2@x.test', 'f2@x.test', 'failed', 'Rejected (550 5.1.1 <f2@x.test>: User unknown)', 0, 0);
+    `);
+    // Who sent the uncertain ones, and the local outbox's copy of u3's message.
+    v1.exec(`
+      UPDATE recipients SET account_id = 1, message_id = '<u2@x>' WHERE address = 'u2@x.test';
+      UPDATE recipients SET message_id = '<u3@x>' WHERE address = 'u3@x.test';
+      UPDATE recipients SET account_id = 3, message_id = '<u4@x>' WHERE address = 'u4@x.test';
+      INSERT INTO outbox (campaign_id, recipient_id, message_id, recipient, subject, path, created_at)
+        SELECT 1, id, '<u3@x>', 'u3@x.test', 'Hi', 'u3.eml', 0 FROM recipients WHERE address = 'u3@x.test';
     `);
     v1.close();
     const store = createStore(openDatabase(file));
@@ -327,6 +342,8 @@ describe('upgrading an existing database', () => {
       { address: 'sup@x.test', c: 2, skip_reason: 'suppressed', uncertain_cause: null, error_key: null },
       { address: 'u1@x.test', c: 1, skip_reason: null, uncertain_cause: 'stopped', error_key: null },
       { address: 'u2@x.test', c: 1, skip_reason: null, uncertain_cause: 'interrupted', error_key: null },
+      { address: 'u3@x.test', c: 1, skip_reason: null, uncertain_cause: 'stopped', error_key: null },
+      { address: 'u4@x.test', c: 1, skip_reason: null, uncertain_cause: 'interrupted', error_key: null },
       // Keyed when the store opens, so old failures group with new ones.
       {
         address: 'f1@x.test',
@@ -343,6 +360,19 @@ describe('upgrading an existing database', () => {
         error_key: 'Rejected (550 5.1.1 <address>: User unknown)',
       },
     ]);
+    expect(
+      sql
+        .prepare("SELECT address, uncertain_cause, handover FROM recipients WHERE state = 'uncertain' ORDER BY id")
+        .all(),
+    ).toEqual([
+      { address: 'u1@x.test', uncertain_cause: 'stopped', handover: 'app_stopped' },
+      { address: 'u2@x.test', uncertain_cause: 'interrupted', handover: 'smtp_body_sent' },
+      { address: 'u3@x.test', uncertain_cause: 'stopped', handover: 'outbox_written' },
+      { address: 'u4@x.test', uncertain_cause: 'interrupted', handover: 'gmail_body_sent' },
+    ]);
+    expect(
+      sql.prepare("SELECT count(*) AS n FROM recipients WHERE handover IS NOT NULL AND state != 'uncertain'").get(),
+    ).toEqual({ n: 0 });
     expect(store.recipients.failureGroups(1, { offset: 0, limit: 10 })).toMatchObject({
       total: 1,
       rows: [{ count: 2 }],
@@ -353,6 +383,7 @@ describe('upgrading an existing database', () => {
     const check = (statement: string) => () => sql.exec(statement);
     expect(check("UPDATE recipients SET skip_reason = 'bored' WHERE id = 1")).toThrow(/CHECK constraint/);
     expect(check("UPDATE recipients SET uncertain_cause = 'maybe' WHERE id = 1")).toThrow(/CHECK constraint/);
+    expect(check("UPDATE recipients SET handover = 'halfway' WHERE id = 1")).toThrow(/CHECK constraint/);
     expect(check("UPDATE accounts SET cooldown_cause = 'sleepy' WHERE id = 1")).toThrow(/CHECK constraint/);
     sql.close();
     store.close();

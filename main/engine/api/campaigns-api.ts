@@ -348,6 +348,7 @@ export function campaignDashboardHandlers(
           accountId: r.accountId,
           accountLabel: labelOf(r.accountId),
           cause: r.cause,
+          handover: r.handover,
           lastError: r.lastError,
           outboxItemId: store.outbox.latestFor(r.id),
         })),

@@ -4,7 +4,7 @@
 // value in one transaction (store/outcomes.ts), so no crash can keep half of it.
 //
 // The rows of docs/architecture.md's outcome table are the rows of this function's test.
-import type { FailureClass, RetryPolicy } from '../../../shared/domain';
+import type { FailureClass, RetryPolicy, WireHandover } from '../../../shared/domain';
 import { QUOTA_COOLDOWN_MS, retryDelay, throttleCooldown } from './backoff';
 
 /** What the attempt produced, as the sender saw it. */
@@ -13,7 +13,7 @@ export type AttemptResult =
   /** Refused or failed, with the class classify.ts gave it and the server's retry hint. */
   | { kind: 'failed'; cls: FailureClass; retryAt: number | null; message: string }
   /** The whole message was handed over and no answer came: it may have been delivered. */
-  | { kind: 'interrupted'; message: string }
+  | { kind: 'interrupted'; message: string; handover: WireHandover }
   /** The keychain holding the account's secret is locked: nothing went out, nobody is at fault. */
   | { kind: 'keychain_locked'; message: string };
 
@@ -40,7 +40,7 @@ export type RecipientNext =
   /** Back in the queue at `at`; `spendAttempt` false when the message never reached a mailbox. */
   | { state: 'queued'; at: number; spendAttempt: boolean; error: string; errorClass: FailureClass }
   | { state: 'failed'; error: string; errorClass: FailureClass }
-  | { state: 'uncertain'; error: string };
+  | { state: 'uncertain'; error: string; handover: WireHandover };
 
 export type AccountAction =
   | { kind: 'none' }
@@ -82,7 +82,7 @@ export function react(input: ReactionInput): Reaction {
       };
     case 'interrupted':
       return {
-        recipient: { state: 'uncertain', error: result.message },
+        recipient: { state: 'uncertain', error: result.message, handover: result.handover },
         account: { kind: 'none' },
         suppress: null,
         refund: false,

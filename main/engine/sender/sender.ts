@@ -592,7 +592,9 @@ const iso = (t: number) => new Date(t).toISOString();
 function attemptResultOf(err: unknown, now: number): AttemptResult {
   if (err instanceof TransportError) {
     const c = classify(err.failure, now);
-    if (err.failure.source === 'interrupted') return { kind: 'interrupted', message: c.message };
+    if (err.failure.source === 'interrupted') {
+      return { kind: 'interrupted', message: c.message, handover: err.failure.handover };
+    }
     return { kind: 'failed', cls: c.cls, retryAt: c.retryAt, message: c.message };
   }
   if (err instanceof AppError) {

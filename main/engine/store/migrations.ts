@@ -221,6 +221,27 @@ CREATE INDEX recipients_failure_keys ON recipients (campaign_id, error_class, er
 CREATE INDEX outbox_recipient ON outbox (recipient_id);
 `,
   },
+  {
+    version: 6,
+    name: 'how far the handover of an uncertain row got',
+    // Rows already uncertain get what their cause and account tell: a break after the whole
+    // message was handed over names the transport's stage; a stop names the outbox copy written
+    // since the claim, if there is one.
+    sql: `
+ALTER TABLE recipients ADD COLUMN handover TEXT
+  CHECK (handover IS NULL OR handover IN ('smtp_body_sent', 'gmail_body_sent', 'outbox_written', 'app_stopped'));
+UPDATE recipients SET handover = CASE
+    WHEN uncertain_cause = 'stopped' THEN CASE
+      WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.recipient_id = recipients.id AND o.message_id = recipients.message_id
+                     AND o.created_at >= coalesce(recipients.claimed_at, 0)) THEN 'outbox_written'
+      ELSE 'app_stopped' END
+    WHEN uncertain_cause = 'interrupted' THEN
+      (SELECT CASE a.kind WHEN 'smtp' THEN 'smtp_body_sent' WHEN 'gmail' THEN 'gmail_body_sent' END
+         FROM accounts a WHERE a.id = recipients.account_id)
+  END
+  WHERE state = 'uncertain';
+`,
+  },
 ];
 
 /** Throws if versions are not 1, 2, 3 … in order: a misnumbered file must never ship. */

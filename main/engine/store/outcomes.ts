@@ -45,7 +45,8 @@ export function outcomesRepo(db: Db, versions: Versions) {
   );
   const uncertain = db.prepare(
     `UPDATE recipients SET state = 'uncertain', attempts = attempts + 1, lease_until = NULL, last_error = ?,
-       error_class = 'transient', uncertain_cause = 'interrupted', updated_at = ? WHERE id = ? AND state = 'sending'`,
+       error_class = 'transient', uncertain_cause = 'interrupted', handover = ?, updated_at = ?
+     WHERE id = ? AND state = 'sending'`,
   );
   const refund = db.prepare('DELETE FROM send_ledger WHERE id = ?');
   // The cause of the cooldown that ends last is kept, for the account's badge.
@@ -82,7 +83,7 @@ export function outcomesRepo(db: Db, versions: Versions) {
         failed.run(n.error, n.errorClass, failureKey(n.error), now, a.recipientId);
         break;
       case 'uncertain':
-        uncertain.run(n.error, now, a.recipientId);
+        uncertain.run(n.error, n.handover, now, a.recipientId);
         break;
     }
     if (r.refund) refund.run(a.ledgerId);

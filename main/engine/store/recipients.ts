@@ -4,6 +4,7 @@ import {
   type FailureExample,
   type FailureGroup,
   type FeedbackSignal,
+  type HandoverStage,
   type Recipient,
   type RecipientState,
   type SkipReason,
@@ -34,6 +35,7 @@ interface Row {
   feedback: FeedbackSignal | null;
   skip_reason: SkipReason | null;
   uncertain_cause: UncertainCause | null;
+  handover: HandoverStage | null;
   claimed_at: number | null;
   error_key: string | null;
 }
@@ -66,6 +68,7 @@ export interface UncertainRecord {
   claimedAt: number | null;
   accountId: number | null;
   cause: UncertainCause | null;
+  handover: HandoverStage | null;
   lastError: string | null;
 }
 
@@ -108,7 +111,8 @@ const MOVE_SET = `state = @to, next_attempt_at = 0, lease_until = NULL, updated_
   error_class = CASE WHEN @to = 'queued' THEN NULL ELSE error_class END,
   error_key = CASE WHEN @to = 'queued' THEN NULL ELSE error_key END,
   skip_reason = CASE WHEN @to = 'skipped' THEN @skipReason ELSE NULL END,
-  uncertain_cause = CASE WHEN @to = 'uncertain' THEN uncertain_cause ELSE NULL END`;
+  uncertain_cause = CASE WHEN @to = 'uncertain' THEN uncertain_cause ELSE NULL END,
+  handover = CASE WHEN @to = 'uncertain' THEN handover ELSE NULL END`;
 
 function moveParams(
   campaignId: number,
@@ -302,12 +306,21 @@ export function recipientsRepo(db: Db) {
     },
     /** Runs one planning pass's claims in one transaction (fn must be synchronous). */
     claimTogether: db.transaction((fn: () => void) => fn()),
-    /** After a crash: whatever was on the wire has an unknown outcome. Never resent silently. */
+    /**
+     * After a crash: whatever was on the wire has an unknown outcome. Never resent silently. The
+     * one durable trace of how far a send got is the local outbox's copy, written since the claim;
+     * the send path writes nothing else per send.
+     */
     sendingToUncertain(now: number): number {
+      const copied = `EXISTS (SELECT 1 FROM outbox o WHERE o.recipient_id = recipients.id
+        AND o.message_id = recipients.message_id AND o.created_at >= coalesce(recipients.claimed_at, 0))`;
       return db
         .prepare(
           `UPDATE recipients SET state = 'uncertain', lease_until = NULL, uncertain_cause = 'stopped',
-             last_error = 'The app stopped while this message was being sent; it may or may not have been delivered.',
+             handover = CASE WHEN ${copied} THEN 'outbox_written' ELSE 'app_stopped' END,
+             last_error = CASE WHEN ${copied}
+               THEN 'The app stopped after the local test outbox stored this message, before it was recorded as sent.'
+               ELSE 'The app stopped while this message was being sent; it may or may not have been delivered.' END,
              updated_at = ? WHERE state = 'sending'`,
         )
         .run(now).changes;
@@ -451,6 +464,7 @@ export function recipientsRepo(db: Db) {
           claimedAt: r.claimed_at,
           accountId: r.account_id,
           cause: r.uncertain_cause,
+          handover: r.handover,
           lastError: r.last_error,
         })),
         total,

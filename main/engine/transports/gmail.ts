@@ -114,7 +114,12 @@ export function createGmailTransport(deps: GmailTransportDeps): Transport {
       // No answer after the request went out (reset, timeout): Google may have sent it.
       const f = googleFailure(err);
       if (f.source === 'network' && !NEVER_CONNECTED.has(f.code ?? '')) {
-        throw new TransportError({ source: 'interrupted', code: f.code, message: f.message });
+        throw new TransportError({
+          source: 'interrupted',
+          code: f.code,
+          message: f.message,
+          handover: 'gmail_body_sent',
+        });
       }
       throw err;
     }

@@ -90,7 +90,12 @@ export function sessionSendFailure(err: unknown): TransportFailure {
   // No server answer after the whole message (a broken connection, or a garbled reply): unknown outcome.
   const unanswered = f.source === 'network' || (f.source === 'smtp' && f.responseCode === null);
   if (handedOver && unanswered) {
-    return { source: 'interrupted', code: f.code, message: f.source === 'smtp' ? f.response : f.message };
+    return {
+      source: 'interrupted',
+      code: f.code,
+      message: f.source === 'smtp' ? f.response : f.message,
+      handover: 'smtp_body_sent',
+    };
   }
   return f;
 }

@@ -1,6 +1,7 @@
 // Rows whose outcome is unknown, one by one with what is known, so the user can resend or mark
 // exactly the ones they know about; the campaign-wide actions stay for the common case.
 import { useState } from 'react';
+import type { UncertainRow } from '../../../../shared/domain';
 import { routeHash } from '../../app/routes';
 import { useConfirm } from '../../components/confirm';
 import { ErrorNote } from '../../components/error-note';
@@ -8,10 +9,23 @@ import { useMutate } from '../../data/hooks';
 import { usePagedRequest } from '../../data/paged';
 import { formatTime } from '../../lib/format';
 
-const CAUSES = {
-  stopped: 'The app stopped while this row was claimed; it may never have reached the server.',
-  interrupted: 'The connection broke after the message had begun to go out.',
+const HANDOVER = {
+  smtp_body_sent: 'The whole message reached the mail server; the connection broke before it confirmed.',
+  gmail_body_sent: 'The whole message reached Gmail; no answer came back.',
+  outbox_written: 'The local outbox stored this message before the app stopped: it arrived there.',
+  app_stopped: 'The app stopped while this was being sent.',
 } as const;
+
+/** Rows made uncertain before the handover was recorded still say what their cause tells. */
+const CAUSES = {
+  stopped: 'The app stopped while this was being sent.',
+  interrupted: 'The connection broke after the message was handed over.',
+} as const;
+
+export function handoverText(r: Pick<UncertainRow, 'handover' | 'cause'>): string {
+  if (r.handover) return HANDOVER[r.handover];
+  return r.cause ? CAUSES[r.cause] : 'Not recorded.';
+}
 
 export function UncertainRows({ campaignId, count }: { campaignId: number; count: number }) {
   const list = usePagedRequest('campaigns.uncertain', { id: campaignId, limit: 100 });
@@ -89,9 +103,10 @@ export function UncertainRows({ campaignId, count }: { campaignId: number; count
                 <td>{r.address}</td>
                 <td>{formatTime(r.claimedAt)}</td>
                 <td>{r.accountLabel ?? '—'}</td>
-                <td>
-                  {r.cause ? CAUSES[r.cause] : 'Not recorded.'}
-                  {r.lastError && <div className="muted">{r.lastError}</div>}
+                <td data-testid="handover">
+                  {handoverText(r)}
+                  {/* After a stop the error is only our own sentence; after a break it is what the wire said. */}
+                  {r.lastError && r.cause !== 'stopped' && <div className="muted">{r.lastError}</div>}
                 </td>
                 <td>
                   {r.outboxItemId !== null ? (
