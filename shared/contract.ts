@@ -607,8 +607,11 @@ export interface EventPayloads {
     account: Account | null;
     message: string | null;
   };
-  /** Feedback was read (campaignId set), or a reader's status changed (campaignId null). */
-  'feedback.changed': { accountId: number; campaignId: number | null };
+  /**
+   * Feedback was recorded (campaignId set; accountId null for a one-click request), or a reader's
+   * status changed (campaignId null).
+   */
+  'feedback.changed': { accountId: number | null; campaignId: number | null };
   activity: ActivityEntry;
   'settings.changed': AppSettings;
 }

@@ -341,7 +341,8 @@ export interface ActivityEntry {
 /** One feedback message of ours read from a sending mailbox. */
 export interface FeedbackItem {
   id: number;
-  accountId: number;
+  /** The mailbox it was read from; null for a one-click unsubscribe request. */
+  accountId: number | null;
   kind: FeedbackSignal;
   campaignId: number;
   recipientId: number;

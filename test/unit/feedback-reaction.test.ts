@@ -11,6 +11,7 @@ const facts = (
   campaign: Partial<FeedbackFacts['campaign']> = {},
 ): FeedbackFacts => ({
   kind: 'hard_bounce',
+  via: 'mailbox',
   address: 'x@example.org',
   current: null,
   softBounces: 0,

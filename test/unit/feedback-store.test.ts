@@ -89,10 +89,10 @@ describe('feedback commit', () => {
     const { store, account, campaign, now } = seeded();
     store.feedback.configure(account.id, true, {}, now);
     const ref = store.feedback.byMessageId('<m-1@x.test>')!;
+    const cursor = '{"uidValidity":"1","lastUid":7}';
     const input = {
-      accountId: account.id,
+      origin: { kind: 'mailbox' as const, accountId: account.id, cursor },
       source: 'mid:<dsn-1@mx>',
-      cursor: '{"uidValidity":"1","lastUid":7}',
       now,
       item: {
         kind: 'hard_bounce' as const,
@@ -107,12 +107,13 @@ describe('feedback commit', () => {
     expect(first.recorded).toBe(true);
     expect(store.recipients.get(ref.recipientId)).toMatchObject({ state: 'sent', feedback: 'hard_bounce' });
     expect(store.suppressions.has('a@x.test')).toBe(true);
-    expect(store.feedback.reader(account.id)).toMatchObject({ cursor: input.cursor, processed: 1 });
+    expect(store.feedback.reader(account.id)).toMatchObject({ cursor, processed: 1 });
     expect(store.feedback.counts(campaign.id).hard_bounce).toBe(1);
 
     // Read again (after a restart, or a new UIDVALIDITY): the same notice records nothing.
-    const again = store.feedback.commit({ ...input, cursor: '{"uidValidity":"2","lastUid":1}' }, (f) =>
-      reactToFeedback(f),
+    const again = store.feedback.commit(
+      { ...input, origin: { ...input.origin, cursor: '{"uidValidity":"2","lastUid":1}' } },
+      (f) => reactToFeedback(f),
     );
     expect(again.recorded).toBe(false);
     expect(store.feedback.list(campaign.id, { offset: 0, limit: 10 }).total).toBe(1);
@@ -125,9 +126,8 @@ describe('feedback commit', () => {
     expect(() =>
       store.feedback.commit(
         {
-          accountId: account.id,
+          origin: { kind: 'mailbox', accountId: account.id, cursor: 'c1' },
           source: 'mid:<r@x>',
-          cursor: 'c1',
           now,
           item: { kind: 'reply', recipient: ref, status: null, diagnostic: null, subject: 'Re', receivedAt: null },
         },
@@ -138,5 +138,61 @@ describe('feedback commit', () => {
     ).toThrow('boom');
     expect(store.feedback.list(ref.campaignId, { offset: 0, limit: 10 }).total).toBe(0);
     expect(store.feedback.reader(account.id)?.cursor).toBeNull();
+  });
+
+  it('records a one-click request without a mailbox, once per recipient', () => {
+    const { store, campaign, now } = seeded();
+    const ref = store.feedback.byRecipientId(store.feedback.byMessageId('<m-1@x.test>')!.recipientId)!;
+    const input = {
+      origin: { kind: 'one_click' as const },
+      source: `one-click:${ref.recipientId}`,
+      now,
+      item: {
+        kind: 'unsubscribe' as const,
+        recipient: ref,
+        status: null,
+        diagnostic: null,
+        subject: '',
+        receivedAt: now,
+      },
+    };
+    const first = store.feedback.commit(input, (f) => reactToFeedback(f));
+    expect(first).toMatchObject({ recorded: true, item: { accountId: null, kind: 'unsubscribe' } });
+    expect(first.reaction?.activity.message).toMatch(/unsubscribed with the one-click link/);
+    expect(store.suppressions.has('a@x.test')).toBe(true);
+    expect(store.feedback.commit(input, (f) => reactToFeedback(f)).recorded).toBe(false);
+    expect(store.feedback.counts(campaign.id).unsubscribe).toBe(1);
+    expect(store.feedback.list(campaign.id, { offset: 0, limit: 10 }).total).toBe(1);
+  });
+});
+
+describe('feedback without a mailbox (migration)', () => {
+  it('keeps every feedback row and its uniqueness per mailbox', () => {
+    const file = path.join(tmpDir(), DB_FILE);
+    const before = migrations.findIndex((m) => m.name.startsWith('feedback without a mailbox'));
+    const old = openDatabase(file, migrations.slice(0, before));
+    old.exec(`
+      INSERT INTO accounts (id, kind, label, from_name, from_address, limits, created_at)
+        VALUES (1, 'smtp', 'Team', 'T', 't@example.com', '{}', 0);
+      INSERT INTO campaigns (id, name, template, status, position, retry, unsubscribe, created_at, updated_at)
+        VALUES (1, 'Spring', '{}', 'done', 1, '{}', '{}', 0, 0);
+      INSERT INTO recipients (id, campaign_id, address, address_key, state, message_id, created_at, updated_at)
+        VALUES (1, 1, 'a@x.test', 'a@x.test', 'sent', '<m-1@x.test>', 0, 0);
+      INSERT INTO feedback (account_id, source, kind, campaign_id, recipient_id, address, created_at)
+        VALUES (1, 'mid:<n@x>', 'reply', 1, 1, 'a@x.test', 5);
+    `);
+    old.close();
+    const db = openDatabase(file);
+    expect(db.prepare('SELECT account_id, source, kind FROM feedback').all()).toEqual([
+      { account_id: 1, source: 'mid:<n@x>', kind: 'reply' },
+    ]);
+    const insert = db.prepare(
+      "INSERT INTO feedback (account_id, source, kind, campaign_id, recipient_id, address, created_at) VALUES (?, ?, 'unsubscribe', 1, 1, 'a@x.test', 6)",
+    );
+    expect(() => insert.run(1, 'mid:<n@x>')).toThrow(/UNIQUE/);
+    insert.run(null, 'one-click:1');
+    expect(() => insert.run(null, 'one-click:1')).toThrow(/UNIQUE/);
+    expect(() => db.prepare("UPDATE feedback SET kind = 'bounced'").run()).toThrow(/CHECK/);
+    db.close();
   });
 });

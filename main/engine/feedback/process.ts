@@ -27,8 +27,9 @@ export function createProcessor(
   const { store } = ctx;
   return async function processMessage(accountId: number, m: MailboxMessage): Promise<CommitResult> {
     const commit = (source: string, item: Parameters<typeof store.feedback.commit>[0]['item']) =>
-      store.feedback.commit({ accountId, source, cursor: m.cursor, now: ctx.clock.now(), item }, (facts) =>
-        reactToFeedback(facts, policy()),
+      store.feedback.commit(
+        { origin: { kind: 'mailbox', accountId, cursor: m.cursor }, source, now: ctx.clock.now(), item },
+        (facts) => reactToFeedback(facts, policy()),
       );
     if (m.raw === null) return commit(m.mailboxId, null);
 

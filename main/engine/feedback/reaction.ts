@@ -101,7 +101,7 @@ export function reactToFeedback(f: FeedbackFacts, p: FeedbackPolicy = DEFAULT_FE
         pause: null,
         activity: {
           level: 'info',
-          message: `${f.address} unsubscribed by mail (${c.name}); the address is now suppressed`,
+          message: `${f.address} unsubscribed ${f.via === 'one_click' ? 'with the one-click link' : 'by mail'} (${c.name}); the address is now suppressed`,
         },
       };
     case 'reply':

@@ -4,6 +4,7 @@
 import type { Account } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import type { CommitResult, ReaderRecord } from '../store/feedback';
+import { announceFeedback } from './announce';
 import type { MailboxReader } from './imap-reader';
 import type { MailboxMessage } from './process';
 
@@ -131,7 +132,7 @@ export class FeedbackService {
         store.feedback.setStatus(accountId, 'reading', null, clock.now());
         for await (const m of reader.read(record.cursor)) {
           const result = await this.deps.process(accountId, m);
-          this.announce(accountId, account, result);
+          announceFeedback(this.ctx, account.id, result);
           if (signal.aborted) break;
         }
         if (signal.aborted) break;
@@ -156,25 +157,6 @@ export class FeedbackService {
     }
     await reader?.close().catch(() => {});
     finishPass(true);
-  }
-
-  private announce(accountId: number, account: Account, r: CommitResult): void {
-    if (!r.recorded || !r.item || !r.reaction) return;
-    const campaignId = r.item.campaignId;
-    this.ctx.activity(r.reaction.activity.level, r.reaction.activity.message, { campaignId, accountId: account.id });
-    this.ctx.hub.emit('feedback.changed', { accountId, campaignId });
-    this.ctx.hub.emit('campaigns.changed', { campaignId });
-    if (r.paused) {
-      this.ctx.activity('warn', `${r.paused.name}: ${r.paused.reason}`, { campaignId });
-      this.ctx.hub.emit('campaign.status', {
-        campaignId,
-        name: r.paused.name,
-        from: r.paused.from,
-        to: 'paused',
-        cause: 'breaker',
-        reason: r.paused.reason,
-      });
-    }
   }
 }
 

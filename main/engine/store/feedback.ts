@@ -20,9 +20,13 @@ export interface SentRef {
   addressKey: string;
 }
 
+/** Where a notice came from: a mailbox, read up to `cursor`, or the one-click unsubscribe endpoint. */
+export type FeedbackOrigin = { kind: 'mailbox'; accountId: number; cursor: string } | { kind: 'one_click' };
+
 // What the commit step reads for the reaction policy (feedback/reaction.ts), and what it applies.
 export interface FeedbackFacts {
   kind: FeedbackSignal;
+  via: FeedbackOrigin['kind'];
   address: string;
   /** The recipient's strongest feedback so far. */
   current: FeedbackSignal | null;
@@ -102,7 +106,7 @@ export interface CommitResult {
 
 interface ItemRow {
   id: number;
-  account_id: number;
+  account_id: number | null;
   kind: FeedbackSignal;
   campaign_id: number;
   recipient_id: number;
@@ -153,7 +157,7 @@ export function feedbackRepo(db: Db) {
        received_at, created_at)
      VALUES (@accountId, @source, @kind, @campaignId, @recipientId, @address, @status, @diagnostic, @subject,
        @receivedAt, @now)
-     ON CONFLICT (account_id, source) DO NOTHING`,
+     ON CONFLICT DO NOTHING`,
     ),
   );
   const setCursor = lazy(() =>
@@ -170,7 +174,7 @@ export function feedbackRepo(db: Db) {
   const toRef = (r: { id: number; campaign_id: number; address: string; address_key: string } | undefined) =>
     r ? { recipientId: r.id, campaignId: r.campaign_id, address: r.address, addressKey: r.address_key } : null;
 
-  function facts(kind: FeedbackSignal, ref: SentRef): FeedbackFacts {
+  function facts(kind: FeedbackSignal, via: FeedbackOrigin['kind'], ref: SentRef): FeedbackFacts {
     const r = db
       .prepare<[number], { feedback: FeedbackSignal | null; soft_bounces: number }>(
         'SELECT feedback, soft_bounces FROM recipients WHERE id = ?',
@@ -186,6 +190,7 @@ export function feedbackRepo(db: Db) {
       .get(ref.campaignId)!.n;
     return {
       kind,
+      via,
       address: ref.address,
       current: r.feedback,
       softBounces: r.soft_bounces,
@@ -208,20 +213,22 @@ export function feedbackRepo(db: Db) {
     },
 
     /**
-     * One message read from a mailbox. `item` null: not feedback of ours; only the cursor moves.
-     * `react` is the pure policy, run inside the transaction on facts read inside it.
+     * One notice: a message read from a mailbox (its cursor moves with it), or a one-click request.
+     * `item` null: not feedback of ours; only the cursor moves. `source` names the notice, so the
+     * same one committed twice records nothing the second time. `react` is the pure policy, run
+     * inside the transaction on facts read inside it.
      */
     commit(
-      input: { accountId: number; source: string; cursor: string; now: number; item: FeedbackInput | null },
+      input: { origin: FeedbackOrigin; source: string; now: number; item: FeedbackInput | null },
       react: (f: FeedbackFacts) => FeedbackReaction,
     ): CommitResult {
       return db.transaction((): CommitResult => {
-        const { item, now } = input;
+        const { item, now, origin } = input;
         let result: CommitResult = { recorded: false, reaction: null, item: null, paused: null };
         if (item) {
-          const f = facts(item.kind, item.recipient);
+          const f = facts(item.kind, origin.kind, item.recipient);
           const ins = insertItem().run({
-            accountId: input.accountId,
+            accountId: origin.kind === 'mailbox' ? origin.accountId : null,
             source: input.source,
             kind: item.kind,
             campaignId: item.recipient.campaignId,
@@ -243,7 +250,13 @@ export function feedbackRepo(db: Db) {
               db.prepare(
                 `INSERT INTO suppressions (address_key, address, reason, source, created_at) VALUES (?, ?, ?, ?, ?)
                  ON CONFLICT (address_key) DO NOTHING`,
-              ).run(item.recipient.addressKey, item.recipient.address, reaction.suppress, `feedback:${item.kind}`, now);
+              ).run(
+                item.recipient.addressKey,
+                item.recipient.address,
+                reaction.suppress,
+                origin.kind === 'mailbox' ? `feedback:${item.kind}` : 'one-click',
+                now,
+              );
             }
             let paused: CommitResult['paused'] = null;
             if (reaction.pause && f.campaign.status === 'sending') {
@@ -263,7 +276,7 @@ export function feedbackRepo(db: Db) {
             result = { recorded: true, reaction, item: toItem(row), paused };
           }
         }
-        setCursor().run(input.cursor, now, 1, now, input.accountId);
+        if (origin.kind === 'mailbox') setCursor().run(origin.cursor, now, 1, now, origin.accountId);
         return result;
       })();
     },

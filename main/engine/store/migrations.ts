@@ -242,6 +242,39 @@ UPDATE recipients SET handover = CASE
   WHERE state = 'uncertain';
 `,
   },
+  {
+    version: 7,
+    name: 'feedback without a mailbox: one-click unsubscribe requests',
+    // A one-click request arrives over HTTPS, not in a mailbox: its row has no account. Such rows
+    // are unique by their source alone (one per recipient), so a repeated request records nothing.
+    // SQLite cannot drop NOT NULL in place, hence the copy.
+    sql: `
+CREATE TABLE feedback_next (
+  id INTEGER PRIMARY KEY,
+  -- The mailbox the notice was read from; NULL for a one-click request.
+  account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,
+  source TEXT NOT NULL,
+  kind TEXT NOT NULL
+    CHECK (kind IN ('hard_bounce', 'soft_bounce', 'complaint', 'auto_reply', 'reply', 'unsubscribe')),
+  campaign_id INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  recipient_id INTEGER NOT NULL REFERENCES recipients (id) ON DELETE CASCADE,
+  address TEXT NOT NULL,
+  status TEXT,
+  diagnostic TEXT,
+  subject TEXT NOT NULL DEFAULT '',
+  received_at INTEGER,
+  created_at INTEGER NOT NULL,
+  UNIQUE (account_id, source)
+) STRICT;
+INSERT INTO feedback_next SELECT id, account_id, source, kind, campaign_id, recipient_id, address, status, diagnostic,
+  subject, received_at, created_at FROM feedback;
+DROP TABLE feedback;
+ALTER TABLE feedback_next RENAME TO feedback;
+CREATE INDEX feedback_campaign ON feedback (campaign_id, kind, recipient_id);
+CREATE INDEX feedback_recipient ON feedback (recipient_id);
+CREATE UNIQUE INDEX feedback_without_mailbox ON feedback (source) WHERE account_id IS NULL;
+`,
+  },
 ];
 
 /** Throws if versions are not 1, 2, 3 … in order: a misnumbered file must never ship. */
