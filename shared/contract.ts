@@ -147,6 +147,11 @@ export interface AppInfo {
   transport: 'electron' | 'headless';
   dataDir: string;
   keychain: { available: boolean; message: string | null };
+  /**
+   * RFC 8058 one-click unsubscribe: `on` when the headless server runs its endpoint (messages
+   * carry `<baseUrl>/u/<token>`), `off` when it does not, `unavailable` in the desktop app.
+   */
+  oneClick: { status: 'on'; baseUrl: string } | { status: 'off' | 'unavailable' };
 }
 
 export interface SmtpPreset {

@@ -28,6 +28,7 @@ import type { EngineContext, EngineHost } from './context';
 import { lockDataDir } from './data-lock';
 import { AppError } from './errors';
 import { EventHub } from './events/hub';
+import { type OneClickUnsubscribe, oneClickUnsubscribe } from './feedback/one-click';
 import { createProcessor } from './feedback/process';
 import { readerOpener } from './feedback/readers';
 import { FeedbackService } from './feedback/service';
@@ -36,6 +37,7 @@ import { FileRegistry } from './files/registry';
 import { GOOGLE_ENDPOINTS, type GoogleEndpoints } from './gmail/endpoints';
 import { revokeGrant } from './gmail/revoke';
 import { createLogger, type Logger } from './log';
+import { parseOneClickBase } from './messages/unsubscribe';
 import { securePrivateDir, securePrivateFile } from './private-files';
 import { Importer } from './recipients/importer';
 import { createKeychain } from './secrets/keychain';
@@ -68,6 +70,11 @@ export interface EngineOptions {
   oauthTimeoutMs?: number;
   /** How often a mailbox without IMAP IDLE is read for feedback. */
   feedbackPollMs?: number;
+  /**
+   * The headless server runs the one-click unsubscribe endpoint at this public https base URL:
+   * every message then carries `<base>/u/<token>` and List-Unsubscribe-Post.
+   */
+  oneClick?: { baseUrl: string };
 }
 
 export interface Engine {
@@ -78,6 +85,8 @@ export interface Engine {
   sender: Sender;
   /** Where the shell (dialog, drop) and the server (HTTP upload) register files for the page. */
   files: FileRegistry;
+  /** What the one-click unsubscribe endpoint asks (main/server runs it). */
+  unsubscribe: OneClickUnsubscribe;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -117,6 +126,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
   const log = opts.log ?? createLogger();
   const hub = new EventHub(clock);
   const google = opts.google ?? GOOGLE_ENDPOINTS;
+  const oneClickBase = opts.oneClick ? parseOneClickBase(opts.oneClick.baseUrl) : null;
   let sender: Sender | null = null;
   const files = new FileRegistry(() => clock.now());
 
@@ -143,6 +153,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     },
   };
 
+  const tokenKey = tokenKeyLoader(ctx.secrets, log);
   const transports = new TransportCache(ctx, google);
   // A campaign's progress is rebuilt from the ledger only when the hub sends it out (coalesced there).
   const progressChanged = (id: number) =>
@@ -158,7 +169,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
   sender = new Sender({
     ctx,
     transportFor: (a) => transports.get(a),
-    prepare: createPreparer(ctx),
+    prepare: createPreparer(ctx, { tokenKey, oneClickBase }),
     onProgress: progressChanged,
   });
   const outbox = ensureOutboxAccount(ctx);
@@ -177,13 +188,13 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
 
   const feedback = new FeedbackService(ctx, {
     openReader: readerOpener(ctx, google),
-    process: createProcessor(ctx, tokenKeyLoader(ctx.secrets, log)),
+    process: createProcessor(ctx, tokenKey),
     ...(opts.feedbackPollMs ? { pollMs: opts.feedbackPollMs } : {}),
   });
 
   const importer = new Importer(ctx);
   const handlers: Handlers = {
-    ...appHandlers(ctx, { version: appVersion(), host: opts.host }),
+    ...appHandlers(ctx, { version: appVersion(), host: opts.host, oneClickBase }),
     // Verify gets a throwaway transport: closing it must not close the live pool.
     ...accountHandlers(ctx, {
       transportFor: (a) => createTransport(ctx, a, google),
@@ -219,6 +230,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     store,
     sender,
     files,
+    unsubscribe: oneClickUnsubscribe(ctx, tokenKey),
     async start() {
       sender!.start();
       feedback.start();

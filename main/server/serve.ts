@@ -10,6 +10,7 @@ import { createKeychain, KEYCHAIN_SERVICE } from '../engine/secrets/keychain';
 import { createDispatcher } from '../rpc/dispatch';
 import { parseServeArgs } from './args';
 import { startHttpServer } from './http-server';
+import { type RunningListener, startUnsubscribeListener } from './unsubscribe-listener';
 
 function rendererDir(): string {
   const dir = process.env.CT_RENDERER_DIR
@@ -33,7 +34,29 @@ async function main() {
     // scripts/ct.sh says why there is no keychain where it could not start one.
     secrets: createKeychain(KEYCHAIN_SERVICE, { advice: process.env.CT_KEYCHAIN_ADVICE }),
     openExternal: (url) => console.log(`Open this address in your browser to continue: ${url}`),
+    ...(opts.oneClick ? { oneClick: { baseUrl: opts.oneClick.baseUrl } } : {}),
   });
+  // Listening before the sender starts: no message carries a link nobody answers yet.
+  let unsubscribe: RunningListener | null = null;
+  if (opts.oneClick) {
+    try {
+      unsubscribe = await startUnsubscribeListener({
+        host: opts.oneClick.host,
+        port: opts.oneClick.port,
+        basePath: new URL(opts.oneClick.baseUrl).pathname.replace(/\/+$/, ''),
+        unsubscribe: engine.unsubscribe,
+        log,
+      });
+    } catch (err) {
+      await engine.stop();
+      const code = (err as { code?: string }).code ?? 'error';
+      throw new AppError(
+        'conflict',
+        `The one-click unsubscribe listener cannot listen on ${opts.oneClick.host}:${opts.oneClick.port} (${code}). ` +
+          'Choose another --unsubscribe-listen address.',
+      );
+    }
+  }
   await engine.start();
   const token = crypto.randomBytes(32).toString('base64url');
   const server = await startHttpServer({
@@ -48,8 +71,16 @@ async function main() {
   });
   console.log(`Campaign Tray is running at ${server.url}`);
   console.log(`Data folder: ${opts.dataDir}`);
+  if (unsubscribe && opts.oneClick) {
+    console.log(
+      `One-click unsubscribe: ${opts.oneClick.baseUrl}/u/… is served on http://${unsubscribe.host}:${unsubscribe.port} ` +
+        '(point your reverse proxy there)',
+    );
+  }
   if (process.env.CT_READY_JSON === '1') {
-    console.log(`CT_READY ${JSON.stringify({ url: server.url, port: server.port, token, dataDir: opts.dataDir })}`);
+    console.log(
+      `CT_READY ${JSON.stringify({ url: server.url, port: server.port, token, dataDir: opts.dataDir, unsubscribePort: unsubscribe?.port ?? null })}`,
+    );
   }
 
   let stopping = false;
@@ -58,6 +89,7 @@ async function main() {
     stopping = true;
     log.info(`${signal}: stopping`);
     try {
+      await unsubscribe?.close();
       await server.close();
       await engine.stop();
       process.exit(0);

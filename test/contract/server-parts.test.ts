@@ -3,15 +3,33 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, parseServeArgs } from '../../main/server/args';
 import { contentSecurityPolicy, resolveStaticPath } from '../../main/server/http-server';
+import { TokenBuckets } from '../../main/server/token-bucket';
+import { isOneClickBody, tokenOfPath } from '../../main/server/unsubscribe-listener';
 import { parseFrame } from '../../main/server/ws-binding';
 
 describe('parseServeArgs', () => {
   const env = { CT_DATA_DIR: '/data/ct' };
   it.each([
-    [[], { port: 0, dataDir: '/data/ct' }],
-    [['--port', '8080'], { port: 8080, dataDir: '/data/ct' }],
-    [['--port=0', '--data-dir=/x/y'], { port: 0, dataDir: '/x/y' }],
-    [['--data-dir', 'rel'], { port: 0, dataDir: path.resolve('rel') }],
+    [[], { port: 0, dataDir: '/data/ct', oneClick: null }],
+    [['--port', '8080'], { port: 8080, dataDir: '/data/ct', oneClick: null }],
+    [['--port=0', '--data-dir=/x/y'], { port: 0, dataDir: '/x/y', oneClick: null }],
+    [['--data-dir', 'rel'], { port: 0, dataDir: path.resolve('rel'), oneClick: null }],
+    [
+      ['--unsubscribe-url', 'https://Mail.Example.com/ct/', '--unsubscribe-listen', '8090'],
+      {
+        port: 0,
+        dataDir: '/data/ct',
+        oneClick: { baseUrl: 'https://mail.example.com/ct', host: '127.0.0.1', port: 8090 },
+      },
+    ],
+    [
+      ['--unsubscribe-url=https://u.example.org:8443', '--unsubscribe-listen=[::1]:0'],
+      { port: 0, dataDir: '/data/ct', oneClick: { baseUrl: 'https://u.example.org:8443', host: '::1', port: 0 } },
+    ],
+    [
+      ['--unsubscribe-listen', '0.0.0.0:8090', '--unsubscribe-url', 'https://u.example.org'],
+      { port: 0, dataDir: '/data/ct', oneClick: { baseUrl: 'https://u.example.org', host: '0.0.0.0', port: 8090 } },
+    ],
   ])('%j', (argv, expected) => {
     expect(parseServeArgs(argv, env)).toEqual(expected);
   });
@@ -24,6 +42,15 @@ describe('parseServeArgs', () => {
     [['--data-dir', ''], /--data-dir needs a value/],
     [['--verbose'], /Unknown option "--verbose"/],
     [['serve'], /Unknown option "serve"/],
+    [['--unsubscribe-url', 'http://u.example.org', '--unsubscribe-listen', '8090'], /must start with https/],
+    [['--unsubscribe-url', 'https://u.example.org/?x=1', '--unsubscribe-listen', '8090'], /no login, query/],
+    [['--unsubscribe-url', 'https://me:pw@u.example.org', '--unsubscribe-listen', '8090'], /no login, query/],
+    [['--unsubscribe-url', 'u.example.org', '--unsubscribe-listen', '8090'], /is not a URL/],
+    [['--unsubscribe-url', 'https://u.example.org'], /needs both --unsubscribe-url/],
+    [['--unsubscribe-listen', '8090'], /needs both --unsubscribe-url/],
+    [['--unsubscribe-url', 'https://u.example.org', '--unsubscribe-listen', '70000'], /must be a port or HOST:PORT/],
+    [['--unsubscribe-url', 'https://u.example.org', '--unsubscribe-listen', 'a:b:1'], /must be a port or HOST:PORT/],
+    [['--unsubscribe-url', 'https://u.example.org', '--unsubscribe-listen', '[zz]:1'], /must be a port or HOST:PORT/],
   ])('refuses %j', (argv, message) => {
     expect(() => parseServeArgs(argv, env)).toThrow(message);
   });
@@ -90,5 +117,57 @@ describe('contentSecurityPolicy', () => {
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(csp).not.toMatch(/unsafe-eval|\*/);
+  });
+});
+
+describe('one-click listener parts', () => {
+  it.each([
+    ['/u/2n9-0123456789abcdef0123', '/ct', '2n9-0123456789abcdef0123'],
+    ['/ct/u/2n9-0123456789abcdef0123', '/ct', '2n9-0123456789abcdef0123'],
+    ['/u/2n9-0123456789abcdef0123', '', '2n9-0123456789abcdef0123'],
+    ['/ct/u/2n9-0123456789abcdef0123', '', null],
+    ['/other/u/abc', '/ct', null],
+    ['/u/', '', null],
+    ['/u/a/b', '', null],
+    ['/u/%2e%2e', '', null],
+    ['/u/../x', '', null],
+    [`/u/${'a'.repeat(65)}`, '', null],
+  ])('tokenOfPath(%s, %j)', (path, base, expected) => {
+    expect(tokenOfPath(path, base)).toBe(expected);
+  });
+
+  const multipart = (name: string, value: string, boundary = 'b0') =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n--${boundary}--\r\n`;
+  it.each([
+    ['application/x-www-form-urlencoded', 'List-Unsubscribe=One-Click', true],
+    ['application/x-www-form-urlencoded; charset=utf-8', 'List-Unsubscribe=One-Click', true],
+    ['application/x-www-form-urlencoded', 'List-Unsubscribe=Other', false],
+    ['application/x-www-form-urlencoded', 'list-unsubscribe=One-Click', false],
+    ['text/plain', 'List-Unsubscribe=One-Click', false],
+    ['', 'List-Unsubscribe=One-Click', false],
+    ['multipart/form-data; boundary=b0', multipart('List-Unsubscribe', 'One-Click'), true],
+    ['multipart/form-data; boundary="b 1"', multipart('List-Unsubscribe', 'One-Click', 'b 1'), true],
+    ['multipart/form-data; boundary=b0', multipart('List-Unsubscribe', 'Nope'), false],
+    ['multipart/form-data; boundary=b0', multipart('Other', 'One-Click'), false],
+    ['multipart/form-data', multipart('List-Unsubscribe', 'One-Click'), false],
+  ])('isOneClickBody(%s, %j) is %s', (type, body, expected) => {
+    expect(isOneClickBody(type, body)).toBe(expected);
+  });
+
+  it('token buckets: a burst, then one per interval, per client; idle clients are forgotten first', () => {
+    const b = new TokenBuckets({ burst: 2, perSecond: 1, maxClients: 2 });
+    expect(b.take('a', 0)).toEqual({ ok: true });
+    expect(b.take('a', 0)).toEqual({ ok: true });
+    expect(b.take('a', 0)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(b.take('a', 500)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(b.take('a', 1_000)).toEqual({ ok: true });
+    expect(b.take('b', 1_000)).toEqual({ ok: true });
+    // A third client pushes out the one idle longest (a); b keeps its spent token.
+    expect(b.take('c', 1_000)).toEqual({ ok: true });
+    expect(b.size).toBe(2);
+    expect(b.take('a', 1_000)).toEqual({ ok: true });
+    const slow = new TokenBuckets({ burst: 1, perSecond: 0.1, maxClients: 10 });
+    slow.take('x', 0);
+    expect(slow.take('x', 0)).toEqual({ ok: false, retryAfterSeconds: 10 });
   });
 });

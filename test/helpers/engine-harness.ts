@@ -42,6 +42,8 @@ export async function startEngine(
     google?: GoogleEndpoints;
     log?: Logger;
     feedbackPollMs?: number;
+    /** The one-click endpoint's public base URL, as the headless server passes it. */
+    oneClick?: { baseUrl: string };
   } = {},
 ): Promise<Harness> {
   const dataDir = opts.dataDir ?? tmpDir('ct-engine-');
@@ -56,6 +58,7 @@ export async function startEngine(
     log: opts.log ?? silentLogger,
     ...(opts.google ? { google: opts.google } : {}),
     ...(opts.feedbackPollMs ? { feedbackPollMs: opts.feedbackPollMs } : {}),
+    ...(opts.oneClick ? { oneClick: opts.oneClick } : {}),
     shutdownTimeoutMs: 5_000,
   });
   await engine.start();

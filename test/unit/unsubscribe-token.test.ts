@@ -5,6 +5,7 @@ import {
   findUnsubscribeToken,
   listUnsubscribe,
   mailtoUri,
+  parseOneClickBase,
   plusTagged,
   tokenRecipientId,
   unsubscribeHeaders,
@@ -59,6 +60,47 @@ describe('unsubscribe tokens', () => {
     expect(findUnsubscribeToken([`ana+unsub-${t}@example.com`], 'whatever')).toBe(t);
     expect(findUnsubscribeToken(['ana@example.com'], `Unsubscribe ${t.toUpperCase()}`)).toBe(t);
     expect(findUnsubscribeToken(['ana@example.com'], 'unsubscribe')).toBeNull();
+  });
+
+  it("carries the one-click link only with a token, and the campaign's own URL wins over it", () => {
+    const token = { value: unsubscribeToken(KEY, 42, 'bob@example.org'), plus: false };
+    const base = { mailto: null, fromAddress: 'ana@example.com', vars: { email: 'bob@example.org' } };
+    const oneClickBase = 'https://u.example.com/ct';
+    expect(listUnsubscribe({ ...base, urlTemplate: null, token, oneClickBase }).url).toBe(
+      `https://u.example.com/ct/u/${token.value}`,
+    );
+    expect(listUnsubscribe({ ...base, urlTemplate: null, token: null, oneClickBase }).url).toBeNull();
+    expect(
+      listUnsubscribe({ ...base, urlTemplate: 'https://own.example/u?e={{email}}', token, oneClickBase }).url,
+    ).toBe('https://own.example/u?e=bob%40example.org');
+    const headers = unsubscribeHeaders(listUnsubscribe({ ...base, urlTemplate: null, token, oneClickBase }));
+    expect(headers).toEqual([
+      [
+        'List-Unsubscribe',
+        `<mailto:ana@example.com?subject=unsubscribe%20${token.value}>, <https://u.example.com/ct/u/${token.value}>`,
+      ],
+      ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
+    ]);
+  });
+
+  it.each([
+    ['https://u.example.com', 'https://u.example.com'],
+    ['https://U.Example.com/ct/', 'https://u.example.com/ct'],
+    [' https://u.example.com:8443/a/b// ', 'https://u.example.com:8443/a/b'],
+    ['https://bücher.example/x', 'https://xn--bcher-kva.example/x'],
+  ])('parseOneClickBase(%j) = %s', (input, expected) => {
+    expect(parseOneClickBase(input)).toBe(expected);
+  });
+
+  it.each([
+    ['http://u.example.com', /must start with https/],
+    ['ftp://u.example.com', /must start with https/],
+    ['https://u.example.com/?a=1', /no login, query or fragment/],
+    ['https://u.example.com/#x', /no login, query or fragment/],
+    ['https://a:b@u.example.com', /no login, query or fragment/],
+    ['u.example.com', /is not a URL/],
+  ])('parseOneClickBase refuses %j', (input, message) => {
+    expect(() => parseOneClickBase(input)).toThrow(message);
   });
 
   it('plus addressing by provider', () => {

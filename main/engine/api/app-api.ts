@@ -1,5 +1,5 @@
-// The app itself: its name and version, where it runs, its data folder, and whether the OS
-// keychain can hold secrets here; the first-run checklist (derived from what exists, never stored
+// The app itself: its name and version, where it runs, its data folder, whether the OS
+// keychain can hold secrets here and whether one-click unsubscribe links are served; the first-run checklist (derived from what exists, never stored
 // step by step) and the sample list a new user tries the app with.
 import type { EngineContext, EngineHost } from '../context';
 import { readSettings } from '../settings';
@@ -26,7 +26,7 @@ export const SAMPLE_CSV = [
 
 export function appHandlers(
   ctx: EngineContext,
-  deps: { version: string; host: EngineHost },
+  deps: { version: string; host: EngineHost; oneClickBase?: string | null },
 ): Pick<Handlers, 'app.info' | 'app.firstRun' | 'app.sampleList'> {
   const { store } = ctx;
   return {
@@ -38,6 +38,13 @@ export function appHandlers(
         transport: deps.host,
         dataDir: ctx.dataDir,
         keychain: { available: reason === null, message: reason },
+        // A desktop app has no public endpoint; only the headless server can run one.
+        oneClick:
+          deps.host === 'electron'
+            ? { status: 'unavailable' as const }
+            : deps.oneClickBase
+              ? { status: 'on' as const, baseUrl: deps.oneClickBase }
+              : { status: 'off' as const },
       };
     },
 

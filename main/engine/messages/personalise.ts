@@ -12,6 +12,8 @@ export function personalise(
   fromAddress: string,
   to: { address: string; fields: Record<string, string> },
   token: UnsubscribeToken | null = null,
+  /** The one-click endpoint's public base URL, when the headless server runs it. */
+  oneClickBase: string | null = null,
 ): Rendered & { unsubscribe: { mailto: string; url: string | null; token?: string } } {
   const vars: Record<string, string> = { ...to.fields, email: to.address };
   const unsubscribe = listUnsubscribe({
@@ -20,6 +22,7 @@ export function personalise(
     urlTemplate: campaign.unsubscribe.urlTemplate,
     vars,
     token,
+    oneClickBase,
   });
   if (unsubscribe.url) vars.unsubscribe_url = unsubscribe.url;
   return { ...template.render(vars), unsubscribe };

@@ -1,7 +1,8 @@
 // The List-Unsubscribe targets of one message. A desktop app has no public endpoint, so a
 // mailto: target is always there (requests land in the sending mailbox, where the feedback
 // reader finds them); an https URL, and with it RFC 8058 one-click unsubscribe, only when the
-// campaign has a URL template.
+// campaign has a URL template, or the headless server runs the one-click endpoint (its public
+// base URL, then /u/<token>).
 //
 // Each recipient's mailto carries a token signed with a key from the keychain: in the subject
 // always, and in a plus-addressed local part where the mailbox supports it. The reader trusts
@@ -24,6 +25,8 @@ export function listUnsubscribe(input: {
   urlTemplate: string | null;
   vars: Record<string, string>;
   token?: UnsubscribeToken | null;
+  /** The one-click endpoint's public base URL (parseOneClickBase), when the server runs it. */
+  oneClickBase?: string | null;
 }): { mailto: string; url: string | null; token?: string } {
   const mailto = (input.mailto ?? input.fromAddress).trim();
   if (!ADDRESS.test(mailto)) {
@@ -32,8 +35,14 @@ export function listUnsubscribe(input: {
       `The unsubscribe address "${mailto.slice(0, 320)}" is not a single email address. Fix it in the campaign's unsubscribe settings.`,
     );
   }
-  const url = input.urlTemplate === null ? null : renderUrlTemplate(input.urlTemplate, input.vars);
   const t = input.token;
+  // The campaign's own URL wins: one https target keeps the one-click POST unambiguous.
+  const url =
+    input.urlTemplate !== null
+      ? renderUrlTemplate(input.urlTemplate, input.vars)
+      : t && input.oneClickBase
+        ? oneClickUrl(input.oneClickBase, t.value)
+        : null;
   if (!t) return { mailto, url };
   // Only the sending mailbox is read, so only its own address gets the plus tag.
   const own = mailto.toLowerCase() === input.fromAddress.trim().toLowerCase();
@@ -61,6 +70,40 @@ export function unsubscribeHeaders(u: { mailto: string; url: string | null; toke
   return headers;
 }
 
+// ---- the one-click endpoint ---------------------------------------------------------------------
+
+/** Where a token sits under the endpoint's base URL. */
+export const ONE_CLICK_PREFIX = '/u/';
+
+export function oneClickUrl(base: string, token: string): string {
+  return `${base}${ONE_CLICK_PREFIX}${token}`;
+}
+
+/**
+ * The public base URL of the one-click endpoint as the user gives it (the address their reverse
+ * proxy answers on), normalised without a trailing slash. Only plain https: RFC 8058 requires it,
+ * and a query, fragment or login in it would break the links or leak.
+ */
+export function parseOneClickBase(input: string): string {
+  const fix = 'Give the https address your reverse proxy answers on, e.g. https://mail.example.com/ct.';
+  let url: URL;
+  try {
+    url = new URL(input.trim());
+  } catch {
+    throw new AppError('invalid_input', `"${input.slice(0, 200)}" is not a URL. ${fix}`);
+  }
+  if (url.protocol !== 'https:') {
+    throw new AppError('invalid_input', `The one-click unsubscribe URL must start with https:// (RFC 8058). ${fix}`);
+  }
+  if (url.username || url.password || url.search || url.hash || !url.hostname) {
+    throw new AppError(
+      'invalid_input',
+      `The one-click unsubscribe URL must be a plain address, with no login, query or fragment. ${fix}`,
+    );
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 // ---- tokens -------------------------------------------------------------------------------------
 
 /** "<recipient id, base 36>-<80 bits of HMAC, hex>": lower case only, since some servers fold local parts. */
@@ -80,6 +123,11 @@ function mac(key: Buffer, id36: string, addressKey: string): string {
 export function unsubscribeToken(key: Buffer, recipientId: number, addressKey: string): string {
   const id36 = recipientId.toString(36);
   return `${id36}-${mac(key, id36, addressKey)}`;
+}
+
+/** Whether a string has a token's shape (it says nothing about who signed it). */
+export function isTokenShaped(s: string): boolean {
+  return TOKEN.test(s.toLowerCase());
 }
 
 /** The recipient id a token names, unverified; null when it is not a token at all. */

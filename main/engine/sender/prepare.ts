@@ -24,12 +24,21 @@ export function buildCampaignMessage(
     recipient: { id: number | null; address: string; fields: Record<string, string> };
     to: string;
     messageId: string;
-    /** The recipient's unsubscribe token; null leaves the mailto without one. */
+    /** The recipient's unsubscribe token; null leaves the mailto without one (and no one-click link). */
     token: UnsubscribeToken | null;
+    /** The one-click endpoint's public base URL, when the headless server runs it. */
+    oneClickBase?: string | null;
   },
 ): Promise<OutgoingMessage> {
   const { campaign, account } = m;
-  const { unsubscribe, ...rendered } = personalise(m.template, campaign, account.fromAddress, m.recipient, m.token);
+  const { unsubscribe, ...rendered } = personalise(
+    m.template,
+    campaign,
+    account.fromAddress,
+    m.recipient,
+    m.token,
+    m.oneClickBase ?? null,
+  );
   return buildMessage({
     // A campaign's own sender name wins; the address is always the account's (it owns the mailbox).
     from: { name: campaign.fromName ?? account.fromName, address: account.fromAddress },
@@ -50,7 +59,10 @@ export function buildCampaignMessage(
   });
 }
 
-export function createPreparer(ctx: EngineContext) {
+export function createPreparer(
+  ctx: EngineContext,
+  opts: { tokenKey?: () => Promise<Buffer | null>; oneClickBase?: string | null } = {},
+) {
   // Compiling once per template version keeps a 100k campaign from recompiling per message.
   const compiled = new Map<number, { key: string; tpl: CompiledTemplate }>();
   // The sender hands the same campaign object to every send until the campaign changes, so the
@@ -67,7 +79,7 @@ export function createPreparer(ctx: EngineContext) {
     return tpl;
   };
 
-  const tokenKey = tokenKeyLoader(ctx.secrets, ctx.log);
+  const tokenKey = opts.tokenKey ?? tokenKeyLoader(ctx.secrets, ctx.log);
 
   return async function prepare(claimed: Claimed, campaign: Campaign, account: Account): Promise<OutgoingMessage> {
     const key = await tokenKey();
@@ -82,6 +94,7 @@ export function createPreparer(ctx: EngineContext) {
       to: claimed.address,
       messageId: claimed.messageId,
       token,
+      oneClickBase: opts.oneClickBase ?? null,
     });
   };
 }

@@ -1,7 +1,7 @@
 // App-wide settings: notifications, start at login, what new accounts and campaigns start with,
 // the Google OAuth client, and where the data lives.
 import { useEffect, useState } from 'react';
-import type { AppSettings } from '../../../../shared/contract';
+import type { AppInfo, AppSettings } from '../../../../shared/contract';
 import { ErrorNote } from '../../components/error-note';
 import { useMutate, useRequest } from '../../data/hooks';
 import { GmailPanel } from '../accounts/gmail-panel';
@@ -64,6 +64,14 @@ export function SettingsScreen() {
               <dd className="mono" data-testid="data-dir">
                 {draft.dataDir}
               </dd>
+              {info.data && (
+                <>
+                  <dt>One-click unsubscribe</dt>
+                  <dd data-testid="one-click">
+                    <OneClickStatus status={info.data.oneClick} />
+                  </dd>
+                </>
+              )}
             </dl>
           </section>
           <section className="card stack" aria-labelledby="defaults-title">
@@ -87,5 +95,30 @@ export function SettingsScreen() {
       )}
       <GmailPanel />
     </section>
+  );
+}
+
+/** Where RFC 8058 links come from: only the headless server can answer them (docs/feedback.md). */
+function OneClickStatus({ status }: { status: AppInfo['oneClick'] }) {
+  if (status.status === 'on') {
+    return (
+      <>
+        On: every message links to <span className="mono">{status.baseUrl}/u/…</span>, answered by this server
+      </>
+    );
+  }
+  if (status.status === 'off') {
+    return (
+      <span className="muted">
+        Off. Start the server with --unsubscribe-url and --unsubscribe-listen behind your HTTPS proxy to turn it on;
+        unsubscribe mails are read either way.
+      </span>
+    );
+  }
+  return (
+    <span className="muted">
+      Needs the headless server on an always-on machine (a desktop app has no public address); unsubscribe mails are
+      read either way.
+    </span>
   );
 }

@@ -1,0 +1,71 @@
+// RFC 8058 one-click unsubscribe, as the engine sees it: a token from a link is verified against
+// the key that signed it, and a confirmed request is one feedback reaction, committed like a
+// mailto unsubscribe (record, mark, suppression, the campaign's count) and announced the same way.
+// The HTTP side (main/server/unsubscribe-listener.ts) only carries requests here.
+import type { EngineContext } from '../context';
+import { isTokenShaped, tokenRecipientId, verifyUnsubscribeToken } from '../messages/unsubscribe';
+import type { SentRef } from '../store/feedback';
+import { announceFeedback } from './announce';
+import { DEFAULT_FEEDBACK_POLICY, type FeedbackPolicy, reactToFeedback } from './reaction';
+
+/** `unavailable`: the signing key cannot be read right now (a locked keychain); ask again later. */
+export type OneClickCheck = 'valid' | 'unknown' | 'unavailable';
+export type OneClickResult = 'unsubscribed' | 'already' | 'unknown' | 'unavailable';
+
+export interface OneClickUnsubscribe {
+  /** Whether a link's token was signed by us for a recipient we have. Changes nothing. */
+  check(token: string): Promise<OneClickCheck>;
+  /** Suppresses the token's recipient. Asked again, it answers `already` and counts nothing. */
+  confirm(token: string): Promise<OneClickResult>;
+}
+
+export function oneClickUnsubscribe(
+  ctx: Pick<EngineContext, 'store' | 'clock' | 'activity' | 'hub'>,
+  tokenKey: () => Promise<Buffer | null>,
+  policy: () => FeedbackPolicy = () => DEFAULT_FEEDBACK_POLICY,
+): OneClickUnsubscribe {
+  const { store } = ctx;
+
+  const resolve = async (token: string): Promise<SentRef | 'unknown' | 'unavailable'> => {
+    if (!isTokenShaped(token)) return 'unknown';
+    const key = await tokenKey();
+    if (!key) return 'unavailable';
+    const id = tokenRecipientId(token.toLowerCase())!;
+    const ref = store.feedback.byRecipientId(id);
+    // The MAC is compared even for an id we do not have, so the answer takes as long either way.
+    const signed = verifyUnsubscribeToken(key, token, id, ref?.addressKey ?? '');
+    return ref && signed ? ref : 'unknown';
+  };
+
+  return {
+    async check(token) {
+      const ref = await resolve(token);
+      return typeof ref === 'string' ? ref : 'valid';
+    },
+
+    async confirm(token) {
+      const ref = await resolve(token);
+      if (typeof ref === 'string') return ref;
+      const now = ctx.clock.now();
+      // One source per recipient: the unique key that makes a repeated request record nothing.
+      const result = store.feedback.commit(
+        {
+          origin: { kind: 'one_click' },
+          source: `one-click:${ref.recipientId}`,
+          now,
+          item: {
+            kind: 'unsubscribe',
+            recipient: ref,
+            status: null,
+            diagnostic: null,
+            subject: 'One-click unsubscribe',
+            receivedAt: now,
+          },
+        },
+        (facts) => reactToFeedback(facts, policy()),
+      );
+      announceFeedback(ctx, null, result);
+      return result.recorded ? 'unsubscribed' : 'already';
+    },
+  };
+}

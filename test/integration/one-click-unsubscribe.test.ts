@@ -1,0 +1,269 @@
+// RFC 8058 one-click unsubscribe end to end: a real engine on a real SQLite file sends a campaign
+// to the local outbox with the server's public base URL, and the listener on loopback answers the
+// links those messages carry, over real HTTP.
+import http from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../main/engine/log';
+import {
+  type RunningListener,
+  startUnsubscribeListener,
+  type UnsubscribeListenerLimits,
+} from '../../main/server/unsubscribe-listener';
+import { addRecipients, type Harness, runUntil, startEngine } from '../helpers/engine-harness';
+
+const BASE = 'https://unsub.example.com/ct';
+
+let h: Harness | null = null;
+let listener: RunningListener | null = null;
+afterEach(async () => {
+  await listener?.close();
+  listener = null;
+  await h?.close();
+  h = null;
+});
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+function request(
+  port: number,
+  method: string,
+  path: string,
+  opts: { body?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path, headers: opts.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+      );
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
+const oneClick = (port: number, path: string, headers: Record<string, string> = {}) =>
+  request(port, 'POST', path, { body: 'List-Unsubscribe=One-Click', headers: { ...FORM, ...headers } });
+
+/** Sends a campaign to `addresses` through the local outbox; returns each message's raw source. */
+async function sendCampaign(harness: Harness, addresses: string[]) {
+  const [outbox] = await harness.call('accounts.list', {});
+  const c = await harness.call('campaigns.create', { name: 'Spring', pool: [outbox!.id] });
+  addRecipients(harness, c.id, addresses);
+  await harness.call('campaigns.start', { id: c.id });
+  await runUntil(harness, () => harness.engine.store.recipients.counts(c.id).sent === addresses.length, 60 * 60_000);
+  const { rows } = await harness.call('outbox.list', { campaignId: c.id });
+  const raw = new Map<string, string>();
+  for (const r of rows) raw.set(r.to, (await harness.call('outbox.read', { id: r.id })).raw);
+  return { campaignId: c.id, raw };
+}
+
+/** A header's value, unfolded. */
+function headerOf(raw: string, name: string): string | null {
+  const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
+  const m = head.match(new RegExp(`^${name}:(.*(?:\r\n[ \t].*)*)`, 'm'));
+  return m ? m[1]!.replace(/\r\n[ \t]+/g, ' ').trim() : null;
+}
+
+/** The https target of a message's List-Unsubscribe, as a path on the listener. */
+function linkPath(raw: string): string {
+  const header = headerOf(raw, 'List-Unsubscribe') ?? '';
+  const url = header.match(/<(https:[^>]+)>/)?.[1];
+  if (!url) throw new Error(`no https target in: ${header}`);
+  expect(url.startsWith(`${BASE}/u/`)).toBe(true);
+  return new URL(url).pathname;
+}
+
+async function setUp(limits: Partial<UnsubscribeListenerLimits> = {}, now?: () => number) {
+  h = await startEngine({ oneClick: { baseUrl: BASE } });
+  listener = await startUnsubscribeListener({
+    host: '127.0.0.1',
+    port: 0,
+    basePath: '/ct',
+    unsubscribe: h.engine.unsubscribe,
+    log: silentLogger,
+    limits,
+    ...(now ? { now } : {}),
+  });
+  return { harness: h, port: listener.port };
+}
+
+describe('one-click unsubscribe', () => {
+  it('a message carries the https link next to the mailto, and the one-click header', async () => {
+    const { harness } = await setUp();
+    const { raw } = await sendCampaign(harness, ['ada@example.test']);
+    const msg = raw.get('ada@example.test')!;
+    const header = headerOf(msg, 'List-Unsubscribe');
+    expect(header).toMatch(
+      /^<mailto:[^>]+\?subject=unsubscribe%20[0-9a-z]+-[0-9a-f]{20}>, <https:\/\/unsub\.example\.com\/ct\/u\/[0-9a-z]+-[0-9a-f]{20}>$/,
+    );
+    expect(headerOf(msg, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect((await harness.call('app.info', {})).oneClick).toEqual({ status: 'on', baseUrl: BASE });
+  });
+
+  it('GET shows a confirmation page and changes nothing; POST suppresses once, however often it comes', async () => {
+    const { harness, port } = await setUp();
+    const { campaignId, raw } = await sendCampaign(harness, ['ada@example.test', 'bob@example.test']);
+    const path = linkPath(raw.get('ada@example.test')!);
+
+    const page = await request(port, 'GET', path);
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'none'/);
+    expect(page.headers['content-security-policy']).toMatch(/form-action 'self'/);
+    expect(page.headers['content-security-policy']).not.toMatch(/unsafe-inline/);
+    expect(page.body).toMatch(/<form method="post">/);
+    expect(page.body).toMatch(/name="List-Unsubscribe" value="One-Click"/);
+    // Nothing external: no script, no link, no image.
+    expect(page.body).not.toMatch(/<script|<link|<img|src=/i);
+    expect((await request(port, 'HEAD', path)).status).toBe(200);
+    expect(harness.engine.store.suppressions.has('ada@example.test')).toBe(false);
+    expect((await harness.call('feedback.counts', { campaignId })).unsubscribe).toBe(0);
+
+    const done = await oneClick(port, path);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatch(/You are unsubscribed/);
+    expect(harness.engine.store.suppressions.has('ada@example.test')).toBe(true);
+    expect(harness.engine.store.suppressions.has('bob@example.test')).toBe(false);
+    expect((await harness.call('feedback.counts', { campaignId })).unsubscribe).toBe(1);
+    expect(harness.engine.store.recipients.get(recipientId(harness, campaignId, 'ada@example.test'))?.feedback).toBe(
+      'unsubscribe',
+    );
+    const lines = async () =>
+      (await harness.call('activity.list', { campaignId })).filter((a) => /one-click/.test(a.message));
+    expect((await lines()).map((a) => a.message)).toEqual([
+      'ada@example.test unsubscribed with the one-click link (Spring); the address is now suppressed',
+    ]);
+
+    // A provider retrying, or the user clicking twice: the same answer, nothing counted twice.
+    const again = await oneClick(port, path);
+    expect(again.status).toBe(200);
+    expect((await harness.call('feedback.counts', { campaignId })).unsubscribe).toBe(1);
+    expect((await harness.call('feedback.list', { campaignId })).total).toBe(1);
+    expect(await lines()).toHaveLength(1);
+
+    // RFC 8058 says receivers should post multipart/form-data; that counts the same (once, for bob).
+    const bob = linkPath(raw.get('bob@example.test')!);
+    const multipart = [
+      '--xyz',
+      'Content-Disposition: form-data; name="List-Unsubscribe"',
+      '',
+      'One-Click',
+      '--xyz--',
+      '',
+    ].join('\r\n');
+    const viaMultipart = await request(port, 'POST', bob, {
+      body: multipart,
+      headers: { 'Content-Type': 'multipart/form-data; boundary=xyz' },
+    });
+    expect(viaMultipart.status).toBe(200);
+    expect(harness.engine.store.suppressions.has('bob@example.test')).toBe(true);
+    expect((await harness.call('feedback.counts', { campaignId })).unsubscribe).toBe(2);
+  });
+
+  it('refuses forged and malformed tokens without saying why, and a POST without the one-click body', async () => {
+    const { harness, port } = await setUp();
+    const { campaignId, raw } = await sendCampaign(harness, ['ada@example.test']);
+    const path = linkPath(raw.get('ada@example.test')!);
+    const token = path.split('/').pop()!;
+    const [id, mac] = token.split('-') as [string, string];
+    const forged = [
+      `/ct/u/${id}-${mac.slice(0, -1)}${mac.endsWith('0') ? '1' : '0'}`, // one hex digit off
+      `/ct/u/${(Number.parseInt(id, 36) + 1).toString(36)}-${mac}`, // another recipient's id
+      `/ct/u/zzzzzz-${mac}`, // nobody
+      '/ct/u/not-a-token',
+      `/ct/u/${token}x`,
+    ];
+    const notFound = await request(port, 'GET', '/nothing-here');
+    for (const p of forged) {
+      for (const r of [await request(port, 'GET', p), await oneClick(port, p)]) {
+        expect(r.status).toBe(404);
+        // The same answer as a path that never existed: nothing to learn from.
+        expect(r.body).toBe(notFound.body);
+      }
+    }
+    expect((await request(port, 'POST', path, { body: 'List-Unsubscribe=Maybe', headers: FORM })).status).toBe(400);
+    expect((await request(port, 'POST', path, { body: 'List-Unsubscribe=One-Click' })).status).toBe(400);
+    const big = await request(port, 'POST', path, {
+      body: `List-Unsubscribe=One-Click&x=${'a'.repeat(5_000)}`,
+      headers: FORM,
+    });
+    expect(big.status).toBe(413);
+    expect((await request(port, 'PUT', path)).status).toBe(405);
+    expect(harness.engine.store.suppressions.has('ada@example.test')).toBe(false);
+    expect((await harness.call('feedback.counts', { campaignId })).unsubscribe).toBe(0);
+    // The link works without the base path too, for a proxy that strips it.
+    expect((await oneClick(port, `/u/${token}`)).status).toBe(200);
+  });
+
+  it('serves nothing else of the app: no page, no API, no file, no WebSocket', async () => {
+    const { port } = await setUp();
+    for (const p of [
+      '/',
+      '/index.html',
+      '/ct',
+      '/ct/',
+      '/ct/u/',
+      '/u',
+      '/ws',
+      '/upload',
+      '/assets/index.js',
+      '/u/../index.html',
+    ]) {
+      expect((await request(port, 'GET', p)).status, p).toBe(404);
+      expect((await request(port, 'POST', p, { body: 'x', headers: FORM })).status, p).toBe(404);
+    }
+    const upgrade = await request(port, 'GET', '/ws', {
+      headers: {
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+      },
+    });
+    expect(upgrade.status).toBe(404);
+  });
+
+  it('answers 429 with Retry-After once a client has used its burst; other clients still get through', async () => {
+    let now = 1_000_000;
+    const { harness, port } = await setUp({ burst: 3, perSecond: 0.5 }, () => now);
+    const { raw } = await sendCampaign(harness, ['ada@example.test']);
+    const path = linkPath(raw.get('ada@example.test')!);
+    for (let i = 0; i < 3; i++) expect((await request(port, 'GET', path)).status).toBe(200);
+    const limited = await oneClick(port, path);
+    expect(limited.status).toBe(429);
+    expect(limited.headers['retry-after']).toBe('2');
+    expect(harness.engine.store.suppressions.has('ada@example.test')).toBe(false);
+    // Behind the reverse proxy on this machine each forwarded client has its own bucket.
+    expect((await request(port, 'GET', path, { headers: { 'X-Forwarded-For': '203.0.113.7' } })).status).toBe(200);
+    // Two seconds later the client has a token again.
+    now += 2_000;
+    expect((await oneClick(port, path)).status).toBe(200);
+    expect(harness.engine.store.suppressions.has('ada@example.test')).toBe(true);
+  });
+});
+
+describe('without the one-click endpoint', () => {
+  it('a message carries the mailto only, and no List-Unsubscribe-Post', async () => {
+    h = await startEngine();
+    const { raw } = await sendCampaign(h, ['ada@example.test']);
+    const msg = raw.get('ada@example.test')!;
+    expect(headerOf(msg, 'List-Unsubscribe')).toMatch(/^<mailto:[^>]+\?subject=unsubscribe%20[0-9a-z]+-[0-9a-f]{20}>$/);
+    expect(headerOf(msg, 'List-Unsubscribe-Post')).toBeNull();
+    expect((await h.call('app.info', {})).oneClick).toEqual({ status: 'off' });
+  });
+});
+
+function recipientId(harness: Harness, campaignId: number, address: string): number {
+  const row = harness
+    .sql()
+    .prepare('SELECT id FROM recipients WHERE campaign_id = ? AND address = ?')
+    .get(campaignId, address);
+  return (row as { id: number }).id;
+}
