@@ -270,11 +270,7 @@ export function accountHandlers(
       if (!updated) throw notFound(`Account ${a.id}`);
       // New credentials are the user's answer to "needs re-auth": let the sender try again.
       const repaired = a.status === 'needs_reauth' && (input.password !== undefined || input.smtp !== undefined);
-      if (repaired) {
-        store.accounts.setStatus(a.id, 'active');
-        store.accounts.clearError(a.id);
-        store.accounts.clearCooldown(a.id);
-      }
+      if (repaired) store.reactivateAccount(a.id);
       await changed(a.id);
       return get(a.id);
     },
