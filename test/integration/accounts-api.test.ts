@@ -346,14 +346,14 @@ describe('changing, checking, pausing and removing accounts', () => {
     const claimed = store.recipients.claim(c.id, a.id, now, 60_000, () => '<sent-1@x>');
     if (!claimed) throw new Error('a recipient should be claimable');
     recordOutcome(store, claimed, { state: 'sent' }, now);
-    store.campaigns.setStatus(c.id, 'sending', null, now);
+    store.campaigns.forceStatusForTests(c.id, 'sending', null, now);
 
     const busy = await appError(call('accounts.remove', { id: a.id }));
     expect(busy.code).toBe('conflict');
     expect(busy.message).toContain('Spring news');
     expect(store.accounts.get(a.id)).not.toBeNull();
 
-    store.campaigns.setStatus(c.id, 'paused', null, now);
+    store.campaigns.forceStatusForTests(c.id, 'paused', null, now);
     expect(await call('accounts.remove', { id: a.id })).toEqual({ removed: true });
     expect(store.accounts.get(a.id)).toBeNull();
     expect(await call('accounts.list', {})).toEqual([expect.objectContaining({ id: other.id })]);

@@ -350,7 +350,7 @@ describe('gmail.* requests', () => {
     const first = (await ev).account;
     if (!first) throw new Error('no account');
     store.accounts.setStatus(first.id, 'needs_reauth', 'invalid_grant: Token has been expired or revoked.');
-    store.accounts.coolDown(first.id, Date.now() + 3_600_000, 'x', true);
+    store.accounts.coolDownForTests(first.id, Date.now() + 3_600_000, 'x', true);
 
     ev = nextConnectEvent();
     await consent((await connect()).authUrl);

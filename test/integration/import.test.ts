@@ -310,7 +310,7 @@ describe('validation and dedup', () => {
 
 describe('campaign state, progress and wake', () => {
   it('queues into a sending campaign, reports progress phases, and wakes the sender', async () => {
-    ctx.store.campaigns.setStatus(campaignId, 'sending', null, Date.now());
+    ctx.store.campaigns.forceStatusForTests(campaignId, 'sending', null, Date.now());
     const file = writeFixture(dir, 'big.csv', csvText([['email'], ...people(2_500).map((p) => [p.email])]));
     const p = await importer.preview(campaignId, picked(ctx.files, file));
     const before = ctx.wakes;
@@ -333,7 +333,7 @@ describe('campaign state, progress and wake', () => {
   it.each(['done', 'cancelled'] as const)('refuses a %s campaign at preview and at commit', async (status) => {
     const file = writeFixture(dir, 'x.csv', csvText([['email'], ['a@x.com']]));
     const p = await importer.preview(campaignId, picked(ctx.files, file));
-    ctx.store.campaigns.setStatus(campaignId, status, null, Date.now());
+    ctx.store.campaigns.forceStatusForTests(campaignId, status, null, Date.now());
     await rejects(importer.commit(p.importId, 0), 'conflict', /recipients cannot be added/);
     await rejects(importer.preview(campaignId, picked(ctx.files, file)), 'conflict', /Create a new campaign/);
     expect(all().total).toBe(0);

@@ -198,7 +198,7 @@ describe('attachments handlers', () => {
       campaignId: c.id,
       source: { upload: { name: 'a.txt', base64: Buffer.from('a').toString('base64') } },
     });
-    store.campaigns.setStatus(c.id, status, null, clock.now());
+    store.campaigns.forceStatusForTests(c.id, status, null, clock.now());
     const add = await rejected(
       Promise.resolve().then(() =>
         h['attachments.add']({ campaignId: c.id, source: { upload: { name: 'b.txt', base64: 'Yg==' } } }),
@@ -215,7 +215,7 @@ describe('attachments handlers', () => {
   it('allows changes while paused, and tells subscribers the campaign changed', async () => {
     const { h, clock, events } = setup();
     const c = store.campaigns.create(campaignSettings('Spring'), clock.now());
-    store.campaigns.setStatus(c.id, 'paused', null, clock.now());
+    store.campaigns.forceStatusForTests(c.id, 'paused', null, clock.now());
     await h['attachments.add']({ campaignId: c.id, source: { upload: { name: 'b.txt', base64: 'Yg==' } } });
     expect(events).toContainEqual(['campaigns.changed', { campaignId: c.id }]);
   });

@@ -223,7 +223,7 @@ describe('the send path in the store', () => {
     store.recipients.insertMany(campaign.id, [{ address: 'a@x.test', addressKey: 'a@x.test', fields: {} }], now);
     const c = store.recipients.claim(campaign.id, account.id, now, 60_000, () => '<m@x>')!;
     // Cancelled while the message was on the wire; then the server said "try again later".
-    store.campaigns.setStatus(campaign.id, 'cancelled', null, now);
+    store.campaigns.forceStatusForTests(campaign.id, 'cancelled', null, now);
     recordOutcome(
       store,
       c,

@@ -151,10 +151,10 @@ export function accountsRepo(db: Db, versions: Versions) {
       );
     },
     /**
-     * Cools the account down; strikes grow the next throttle cooldown. A strike is a throttle, no
-     * strike a spent quota: the cause of the cooldown that ends last is kept for the badge.
+     * Tests only: cools the account down outside a reaction (production cooldowns are committed by
+     * store/outcomes.ts); a test checks no file under main/ calls this.
      */
-    coolDown(id: number, until: number, lastError: string, strike: boolean): void {
+    coolDownForTests(id: number, until: number, lastError: string, strike: boolean): void {
       versions.accounts++;
       db.prepare(
         `UPDATE accounts SET

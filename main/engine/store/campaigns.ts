@@ -125,7 +125,11 @@ export function campaignsRepo(db: Db, versions: Versions) {
       versions.campaigns++;
       db.prepare('UPDATE campaigns SET fields = ? WHERE id = ?').run(JSON.stringify(fields), id);
     },
-    setStatus(id: number, status: CampaignStatus, pausedReason: string | null, now: number): void {
+    /**
+     * Tests only: puts a campaign in a status without a lifecycle move. Production code changes
+     * status through `move` (policy/lifecycle.ts); a test checks no file under main/ calls this.
+     */
+    forceStatusForTests(id: number, status: CampaignStatus, pausedReason: string | null, now: number): void {
       versions.campaigns++;
       db.prepare('UPDATE campaigns SET status = ?, paused_reason = ?, updated_at = ? WHERE id = ?').run(
         status,
