@@ -1,13 +1,15 @@
 // `npm run bench [-- --quick] [-- --runs N] [-- --cap-runs N] [-- --sends N] [-- --memory-sends N]
-//   [-- --only send,caps,import,memory,startup]`
+//   [-- --only send,caps,import,memory,startup,throttle]`
 // Every figure beside its reference, measured in this one run: each contender in its own child
 // process, runs interleaved (the order rotates each round), one SMTP sink in its own process.
 // Prints a table and writes bench/results/bench-<time>.json (+ latest.json, latest.md).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { mailServersAvailable } from '../test/helpers/mail-servers';
 import type { BullResult } from './contenders/bullmq';
 import type { SendFigures } from './contenders/measure';
+import type { ThrottleResult } from './contenders/throttle-postfix';
 import type { TraySendResult } from './contenders/tray-send';
 import { writeCsv } from './lib/message';
 import { benchDir, forkTs, nextMessage, runChild, startSink } from './lib/proc';
@@ -28,7 +30,7 @@ const CONNECTIONS = 4;
 const SENDS = Number(option('sends') ?? 10_000);
 const IMPORT_ROWS = quick ? [100_000, 200_000] : [100_000, 1_000_000];
 const MEMORY_SENDS = Number(option('memory-sends') ?? (quick ? 30_000 : 100_000));
-const ONLY = new Set((option('only') ?? 'send,caps,import,memory,startup').split(','));
+const ONLY = new Set((option('only') ?? 'send,caps,import,memory,startup,throttle').split(','));
 
 interface Row {
   figure: string;
@@ -373,6 +375,34 @@ async function startupSection() {
   });
 }
 
+// ---- 9: throttling against a real Postfix ----------------------------------------------------
+
+async function throttleSection() {
+  const can = mailServersAvailable();
+  if (!can.ok) {
+    rows.push({
+      figure: '9. Throttling, real Postfix',
+      result: `not run: ${can.why}`,
+      reference: '',
+      verdict: 'not measured',
+    });
+    return;
+  }
+  const n = 300;
+  log(`throttling: ${n} messages through a real Postfix that takes 60 a minute (about 5 minutes, real time)`);
+  const r = await runChild<ThrottleResult>('contenders/throttle-postfix.ts', [String(n)]);
+  json.throttle = r;
+  const pace = n / r.perMinute;
+  const ratio = Math.round((r.minutes / pace) * 100) / 100;
+  const ok = ratio <= 1.5 && r.failed === 0 && r.extraAttempts === 0;
+  rows.push({
+    figure: `9. Throttling, real Postfix: ${n} messages, anvil 60 a minute, caps 120 a minute, 8 in flight`,
+    result: `${r.minutes} min = ${ratio}× the provider's pace; ${r.sent} sent, ${r.failed} failed; ${r.refusals} answers of 450, ${r.episodes} throttling episode(s), ${r.extraAttempts} attempts spent on them`,
+    reference: `target ≤ 1.5× (${pace * 1.5} min), 0 failed, 0 attempts spent (before: 180 of 300 in 66 min)`,
+    verdict: verdict(ok, `${ratio}× the pace, ${r.failed} failed, ${r.extraAttempts} attempts spent`),
+  });
+}
+
 // ---- run, print, write -------------------------------------------------------------------------
 
 const machine = {
@@ -411,6 +441,7 @@ const sections: [string, () => Promise<void>][] = [
   ['import', importSection],
   ['memory', memorySection],
   ['startup', startupSection],
+  ['throttle', throttleSection],
 ];
 let failures = 0;
 for (const [name, run] of sections) {

@@ -100,7 +100,11 @@ const MASTER_CF = (smtpPort: number) =>
     '',
   ].join('\n');
 
-export async function startMailServers(users: Record<string, string>): Promise<MailServers> {
+/** `mainCf`: lines appended to Postfix's main.cf (a rate limit, say). */
+export async function startMailServers(
+  users: Record<string, string>,
+  opts: { mainCf?: string } = {},
+): Promise<MailServers> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ct-mail-'));
   // The daemons run as other users and must be able to walk into the folder.
   fs.chmodSync(dir, 0o755);
@@ -148,6 +152,7 @@ maillog_file = ${dir}/postfix.log
 maillog_file_prefixes = ${dir}
 biff = no
 smtputf8_enable = no
+${opts.mainCf ?? ''}
 `,
   );
   fs.writeFileSync(
