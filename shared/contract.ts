@@ -223,7 +223,10 @@ export interface RenderedPreview {
   subject: string;
   html: string;
   text: string;
+  /** The headers the recipient gets: From, To, Reply-To and List-Unsubscribe (with their own token). */
   headers: [string, string][];
+  /** Says the unsubscribe target is per recipient (or why this preview has no token). */
+  unsubscribeNote: string;
 }
 
 export interface OutboxItem {

@@ -216,7 +216,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     ...settingsHandlers(ctx),
     ...recipientsHandlers(ctx, importer),
     ...suppressionsHandlers(ctx),
-    ...templatesHandlers(ctx),
+    ...templatesHandlers(ctx, { tokenKey, oneClickBase }),
     ...attachmentsHandlers(ctx),
     ...outboxHandlers(ctx),
     ...activityHandlers(ctx),

@@ -107,6 +107,22 @@ describe('one-click unsubscribe', () => {
     expect((await harness.call('app.info', {})).oneClick).toEqual({ status: 'on', baseUrl: BASE });
   });
 
+  it("the composer's preview shows the List-Unsubscribe the recipient got, with their own token", async () => {
+    const { harness } = await setUp();
+    const { campaignId, raw } = await sendCampaign(harness, ['ada@example.test', 'bob@example.test']);
+    for (const address of ['ada@example.test', 'bob@example.test']) {
+      const preview = await harness.call('templates.preview', {
+        campaignId,
+        recipientId: recipientId(harness, campaignId, address),
+      });
+      const shown = Object.fromEntries(preview.headers.filter(([name]) => name.startsWith('List-Unsubscribe')));
+      expect(shown).toEqual({
+        'List-Unsubscribe': headerOf(raw.get(address)!, 'List-Unsubscribe'),
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      });
+    }
+  });
+
   it('GET shows a confirmation page and changes nothing; POST suppresses once, however often it comes', async () => {
     const { harness, port } = await setUp();
     const { campaignId, raw } = await sendCampaign(harness, ['ada@example.test', 'bob@example.test']);

@@ -105,4 +105,17 @@ describe('Composer', () => {
     fireEvent.change(subject, { target: { value: stored } });
     expect(screen.getByTestId('save-state').textContent).toBe('All changes saved.');
   });
+
+  it('previews the List-Unsubscribe the first recipient will get, with their own token', async () => {
+    const campaign = await freshCampaign('Unsubscribe preview');
+    mount(campaign);
+    const shown = await screen.findByTestId('preview-unsubscribe', {}, { timeout: 5000 });
+    await waitFor(() =>
+      expect(shown.textContent).toMatch(
+        /List-Unsubscribe: <mailto:[^>]+\?subject=unsubscribe%20[0-9a-z]+-[0-9a-f]{20}>/,
+      ),
+    );
+    expect(shown.textContent).toMatch(/this recipient’s own/);
+    expect(screen.getByTestId('preview-to').textContent).toBe('ada@example.com');
+  });
 });

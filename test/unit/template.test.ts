@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { templatesHandlers } from '../../main/engine/api/templates-api';
 import { AppError } from '../../main/engine/errors';
+import { UNSUBSCRIBE_KEY } from '../../main/engine/feedback/token-key';
 import { createHelpers, formatDateParts, parseDateInput } from '../../main/engine/messages/helpers';
 import {
   cleanSubject,
@@ -9,6 +10,7 @@ import {
   renderUrlTemplate,
   validateTemplate,
 } from '../../main/engine/messages/template';
+import { unsubscribeToken } from '../../main/engine/messages/unsubscribe';
 import type { Store } from '../../main/engine/store';
 import type { CampaignSettings, CampaignTemplate } from '../../shared/domain';
 import { campaignSettings, testContext } from '../helpers/context';
@@ -453,6 +455,7 @@ describe('templates handlers', () => {
       ['To', 'recipient@example.com'],
       ['List-Unsubscribe', '<mailto:test@campaign-tray.local?subject=unsubscribe>'],
     ]);
+    expect(p.unsubscribeNote).toMatch(/carries their own unsubscribe token; this sample has none/);
 
     const outbox = store.accounts.create(
       {
@@ -470,7 +473,7 @@ describe('templates handlers', () => {
   });
 
   it('previews a real recipient with the pool sender, reply-to and one-click unsubscribe', async () => {
-    const { h, clock } = setup();
+    const { h, clock, ctx } = setup();
     const acct = store.accounts.create(
       {
         kind: 'smtp',
@@ -515,16 +518,20 @@ describe('templates handlers', () => {
     expect(p.recipientId).toBe(bob.id);
     expect(p.subject).toBe('Hi Bob');
     expect(p.html).toBe('<a href="https://corp.example/u?e&#x3D;bob%40x.example">Unsubscribe</a>');
+    // Bob's own token, as the sender signs it: the preview shows the header Bob will get.
+    const key = Buffer.from((await ctx.secrets.get(UNSUBSCRIBE_KEY))!, 'hex');
+    const token = unsubscribeToken(key, bob.id, 'bob@x.example');
     expect(p.headers).toEqual([
       ['From', '"Ann, Sales" <ann@corp.example>'],
       ['To', 'bob@x.example'],
       ['Reply-To', 'replies@corp.example'],
       [
         'List-Unsubscribe',
-        '<mailto:optout@corp.example?subject=unsubscribe>, <https://corp.example/u?e=bob%40x.example>',
+        `<mailto:optout@corp.example?subject=unsubscribe%20${token}>, <https://corp.example/u?e=bob%40x.example>`,
       ],
       ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
     ]);
+    expect(p.unsubscribeNote).toMatch(/this recipient’s own/);
 
     const other = store.campaigns.create(settings({ name: 'Other' }), clock.now());
     await expect(async () =>

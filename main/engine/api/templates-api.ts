@@ -1,9 +1,11 @@
-import type { Campaign, Recipient } from '../../../shared/domain';
+import type { Account, Campaign, Recipient } from '../../../shared/domain';
 import type { EngineContext } from '../context';
 import { notFound } from '../errors';
+import { tokenKeyLoader } from '../feedback/token-key';
 import { personalise } from '../messages/personalise';
 import { compileTemplate, validateTemplate } from '../messages/template';
-import { unsubscribeHeaders } from '../messages/unsubscribe';
+import { type UnsubscribeToken, unsubscribeHeaders, unsubscribeToken } from '../messages/unsubscribe';
+import { plusAddressing } from '../transports/presets';
 import { yieldToEventLoop } from '../yield';
 import type { Handlers } from './handlers';
 
@@ -22,21 +24,40 @@ function displayAddress(name: string, address: string): string {
   return /[",.:;<>@()[\]\\]/.test(name) ? `"${name.replace(/["\\]/g, '\\$&')}" <${address}>` : `${name} <${address}>`;
 }
 
-export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHandlerNames> {
+export function templatesHandlers(
+  ctx: EngineContext,
+  deps: {
+    /** The key the sender signs unsubscribe tokens with (the same loader as the sender's). */
+    tokenKey?: () => Promise<Buffer | null>;
+    /** The one-click endpoint's public base URL, when the headless server runs it. */
+    oneClickBase?: string | null;
+  } = {},
+): Pick<Handlers, TemplateHandlerNames> {
   const { store } = ctx;
+  const tokenKey = deps.tokenKey ?? tokenKeyLoader(ctx.secrets, ctx.log);
   const get = (id: number): Campaign => {
     const c = store.campaigns.get(id);
     if (!c) throw notFound('The campaign');
     return c;
   };
-  const sender = (c: Campaign): { name: string; address: string } => {
+  const sender = (c: Campaign): { name: string; address: string; account: Account | null } => {
     for (const id of c.pool) {
       const a = store.accounts.get(id);
-      if (a) return { name: c.fromName ?? a.fromName, address: a.fromAddress };
+      if (a) return { name: c.fromName ?? a.fromName, address: a.fromAddress, account: a };
     }
     const outbox = store.accounts.list().find((a) => a.kind === 'outbox');
     const fallback = outbox ? { name: outbox.fromName, address: outbox.fromAddress } : PREVIEW_SENDER;
-    return { ...fallback, name: c.fromName ?? fallback.name };
+    return { ...fallback, name: c.fromName ?? fallback.name, account: outbox ?? null };
+  };
+  /** The token this recipient's message will carry, signed as the sender signs it (sender/prepare.ts). */
+  const tokenOf = async (r: Recipient | null, account: Account | null): Promise<UnsubscribeToken | null> => {
+    if (!r) return null;
+    const key = await tokenKey();
+    if (!key) return null;
+    return {
+      value: unsubscribeToken(key, r.id, r.address.toLowerCase()),
+      plus: account ? plusAddressing(account) : false,
+    };
   };
 
   return {
@@ -58,7 +79,7 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
       return report;
     },
 
-    'templates.preview': ({ campaignId, recipientId, template }) => {
+    'templates.preview': async ({ campaignId, recipientId, template }) => {
       const c = get(campaignId);
       let recipient: Recipient | null;
       if (recipientId !== undefined) {
@@ -70,17 +91,27 @@ export function templatesHandlers(ctx: EngineContext): Pick<Handlers, TemplateHa
       const address = recipient?.address ?? PREVIEW_ADDRESS;
       const fields = recipient ? recipient.fields : Object.fromEntries(c.fields.map((f) => [f.key, `Sample ${f.key}`]));
       const from = sender(c);
-      const { unsubscribe, ...rendered } = personalise(compileTemplate(template ?? c.template), c, from.address, {
-        address,
-        fields,
-      });
+      const token = await tokenOf(recipient, from.account);
+      const { unsubscribe, ...rendered } = personalise(
+        compileTemplate(template ?? c.template),
+        c,
+        from.address,
+        { address, fields },
+        token,
+        deps.oneClickBase ?? null,
+      );
       const headers: [string, string][] = [
         ['From', displayAddress(from.name, from.address)],
         ['To', address],
       ];
       if (c.replyTo) headers.push(['Reply-To', c.replyTo]);
       headers.push(...unsubscribeHeaders(unsubscribe));
-      return { recipientId: recipient?.id ?? null, address, ...rendered, headers };
+      const unsubscribeNote = token
+        ? 'The unsubscribe token is this recipient’s own; every recipient’s message carries a different one.'
+        : recipient
+          ? 'Unsubscribe tokens are off until the keychain can be read: messages carry the plain address.'
+          : 'Each recipient’s message carries their own unsubscribe token; this sample has none.';
+      return { recipientId: recipient?.id ?? null, address, ...rendered, headers, unsubscribeNote };
     },
   };
 }

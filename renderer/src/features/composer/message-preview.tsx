@@ -34,6 +34,17 @@ export function MessagePreview({
             <dd data-testid="preview-to">{shown.address}</dd>
             <dt>Subject</dt>
             <dd data-testid="preview-subject">{shown.subject}</dd>
+            <dt>Unsubscribe</dt>
+            <dd data-testid="preview-unsubscribe">
+              {shown.headers
+                .filter(([name]) => name.startsWith('List-Unsubscribe'))
+                .map(([name, value]) => (
+                  <div key={name} className="mono">
+                    {name}: {value}
+                  </div>
+                ))}
+              <div className="muted">{shown.unsubscribeNote}</div>
+            </dd>
           </dl>
           <iframe title="Message preview" sandbox="" srcDoc={shown.html} className="preview-frame" />
         </>
