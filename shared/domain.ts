@@ -302,6 +302,27 @@ export interface FailureGroupDetail extends FailureGroup {
   examples: FailureExample[];
 }
 
+/**
+ * Where a campaign's finish estimate stands. Only a campaign on its way has a time; a paused or
+ * unstarted one has none (its clock is stopped), one that waits for its start or its send window
+ * says until when, and one that no account can serve says why.
+ */
+export type CampaignEta =
+  /** Sending: done about `at`, held back most by `limitedBy` ("daily limits", "send gaps", …). */
+  | { state: 'running'; at: number; limitedBy: string }
+  /** Outside its send window until `opensAt`; done about `at`. */
+  | { state: 'window'; opensAt: number; at: number; limitedBy: string }
+  /** Scheduled to start at `startsAt`; done about `at`. */
+  | { state: 'scheduled'; startsAt: number; at: number; limitedBy: string }
+  /** Paused by the user or the engine: no estimate until it resumes. */
+  | { state: 'paused' }
+  /** Not started. */
+  | { state: 'draft' }
+  /** It would never finish as things are: `reason` says why ("No account can send", "send window"). */
+  | { state: 'blocked'; reason: string }
+  /** Nothing left to send. */
+  | { state: 'none' };
+
 export interface CampaignProgress {
   campaignId: number;
   status: CampaignStatus;
@@ -309,8 +330,7 @@ export interface CampaignProgress {
   counts: StateCounts;
   total: number;
   ratePerMinute: { last1: number; last10: number };
-  /** null when nothing is left to send; `at` null when no account can send at all. */
-  eta: { at: number | null; limitedBy: string } | null;
+  eta: CampaignEta;
   waiting: WaitReason | null;
   accounts: AccountUsage[];
   /** The largest failure groups; every group is reachable through campaigns.failures. */

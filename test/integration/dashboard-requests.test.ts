@@ -2,7 +2,7 @@
 // the contract on a real engine (real SQLite file, real SMTP servers on loopback).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RequestInput, RequestName } from '../../shared/contract';
-import { addRecipients, type Harness, limits, runUntil, startEngine } from '../helpers/engine-harness';
+import { addRecipients, type Harness, limits, runFor, runUntil, startEngine } from '../helpers/engine-harness';
 import type { ManualClock } from '../helpers/manual-clock';
 import { type Fault, type FaultServer, startFaultServer } from '../helpers/smtp-fault-server';
 
@@ -296,6 +296,45 @@ describe('dashboard numbers', () => {
     expect(wide.buckets.length).toBeLessThanOrEqual(1_440);
     expect(wide.bucketMs % MIN).toBe(0);
     expect(wide.buckets.reduce((n, b) => n + b.sent, 0)).toBe(6);
+  });
+
+  it('says where the ETA stands as data: not started, waiting for the window, a time, paused, blocked', async () => {
+    const h = await engine();
+    const [outbox] = await h.call('accounts.list', {});
+    await h.call('accounts.update', { id: outbox!.id, limits: limits({ perMinute: 1 }) });
+    const c = await h.call('campaigns.create', { name: 'Office hours', pool: [outbox!.id] });
+    addRecipients(h, c.id, ['a@example.test', 'b@example.test', 'c@example.test']);
+    const eta = async () => (await h.call('campaigns.progress', { id: c.id })).eta;
+    expect(await eta()).toEqual({ state: 'draft' });
+
+    // Monday 09:00 UTC; the window opens at 10:00.
+    const opens = h.clock.now() + 60 * MIN;
+    const window = { timeZone: 'UTC', days: [1, 2, 3, 4, 5], startMinute: 600, endMinute: 1020 };
+    await h.call('campaigns.update', { id: c.id, patch: { window } });
+    await h.call('campaigns.start', { id: c.id });
+    expect(await eta()).toEqual({
+      state: 'window',
+      opensAt: opens,
+      at: expect.any(Number),
+      limitedBy: expect.any(String),
+    });
+    const waiting = await eta();
+    if (waiting.state !== 'window') throw new Error('outside the window');
+    expect(waiting.at).toBeGreaterThan(opens);
+
+    await runUntil(h, () => h.engine.store.recipients.counts(c.id).sent === 1, 2 * 60 * MIN);
+    const running = await eta();
+    expect(running).toMatchObject({ state: 'running', limitedBy: 'per-minute limits' });
+
+    await h.call('campaigns.pause', { id: c.id });
+    expect(await eta()).toEqual({ state: 'paused' });
+    // Time passes; a paused campaign's estimate does not move with it.
+    await runFor(h, 30 * MIN);
+    expect(await eta()).toEqual({ state: 'paused' });
+
+    await h.call('campaigns.resume', { id: c.id });
+    await h.call('accounts.setPaused', { id: outbox!.id, paused: true });
+    expect(await eta()).toEqual({ state: 'blocked', reason: 'No account can send' });
   });
 
   it('counts cancelled rows apart from suppressed ones', async () => {

@@ -59,7 +59,7 @@ describe('the invalidation table', () => {
       counts: { ...emptyCounts(), sent: 2, queued: 1 },
       total: 3,
       ratePerMinute: { last1: 2, last10: 0.2 },
-      eta: null,
+      eta: { state: 'none' as const },
       waiting: null,
       accounts: [],
       failures: [],

@@ -13,7 +13,7 @@ const progress = (campaignId: number, sent: number): CampaignProgress => ({
   counts: { ...emptyCounts(), sent },
   total: 1000,
   ratePerMinute: { last1: 0, last10: 0 },
-  eta: null,
+  eta: { state: 'none' },
   waiting: null,
   accounts: [],
   failures: [],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type EtaAccount, estimateFinish } from '../../main/engine/policy/eta';
-import type { Limits, SendWindow } from '../../shared/domain';
+import { type CampaignEtaInput, campaignEta, type EtaAccount, estimateFinish } from '../../main/engine/policy/eta';
+import type { CampaignEta, Limits, SendWindow } from '../../shared/domain';
 
 const NOW = Date.UTC(2026, 0, 5, 9, 0, 0); // Monday 10:00 in Berlin
 const S = 1000;
@@ -223,5 +223,124 @@ describe('estimateFinish', () => {
     const got = estimateFinish({ remaining: 1_000_000, accounts, window, now: NOW });
     expect(Number.isFinite(got!.at)).toBe(true);
     expect(got!.at).toBeGreaterThan(NOW);
+  });
+});
+
+describe('campaignEta', () => {
+  const soon = { at: NOW + HOUR, limitedBy: 'send gaps' };
+  // Monday 07:00 in Berlin: before the office window, which opens at 09:00 (NOW is 10:00).
+  const early = Date.UTC(2026, 0, 5, 6, 0, 0);
+  const opens = Date.UTC(2026, 0, 5, 8, 0, 0);
+  type Row = {
+    name: string;
+    input: Partial<CampaignEtaInput>;
+    estimate: { at: number | null; limitedBy: string } | null;
+    expected: CampaignEta;
+    /** Whether the pool's simulation runs at all: progress is sent often, a paused one is free. */
+    simulates: boolean;
+  };
+  it.each<Row>([
+    {
+      name: 'sending: done about a time',
+      input: {},
+      estimate: soon,
+      expected: { state: 'running', ...soon },
+      simulates: true,
+    },
+    {
+      name: 'paused: no estimate',
+      input: { status: 'paused' },
+      estimate: soon,
+      expected: { state: 'paused' },
+      simulates: false,
+    },
+    { name: 'not started', input: { status: 'draft' }, estimate: soon, expected: { state: 'draft' }, simulates: false },
+    { name: 'done', input: { status: 'done' }, estimate: soon, expected: { state: 'none' }, simulates: false },
+    {
+      name: 'cancelled',
+      input: { status: 'cancelled' },
+      estimate: soon,
+      expected: { state: 'none' },
+      simulates: false,
+    },
+    {
+      name: 'nothing left while sending',
+      input: { remaining: 0 },
+      estimate: soon,
+      expected: { state: 'none' },
+      simulates: false,
+    },
+    {
+      name: 'nothing left while paused',
+      input: { status: 'paused', remaining: 0 },
+      estimate: soon,
+      expected: { state: 'none' },
+      simulates: false,
+    },
+    {
+      name: 'scheduled later: starts then, done after',
+      input: { scheduleAt: NOW + DAY },
+      estimate: { at: NOW + DAY + HOUR, limitedBy: 'send gaps' },
+      expected: { state: 'scheduled', startsAt: NOW + DAY, at: NOW + DAY + HOUR, limitedBy: 'send gaps' },
+      simulates: true,
+    },
+    {
+      name: 'scheduled in the past: running',
+      input: { scheduleAt: NOW - HOUR },
+      estimate: soon,
+      expected: { state: 'running', ...soon },
+      simulates: true,
+    },
+    {
+      name: 'outside the send window: waits until it opens',
+      input: { window: berlinOffice, now: early },
+      estimate: { at: opens + HOUR, limitedBy: 'send window' },
+      expected: { state: 'window', opensAt: opens, at: opens + HOUR, limitedBy: 'send window' },
+      simulates: true,
+    },
+    {
+      name: 'inside the send window: running',
+      input: { window: berlinOffice },
+      estimate: soon,
+      expected: { state: 'running', ...soon },
+      simulates: true,
+    },
+    {
+      name: 'no account can send',
+      input: {},
+      estimate: { at: null, limitedBy: 'No account can send' },
+      expected: { state: 'blocked', reason: 'No account can send' },
+      simulates: true,
+    },
+    {
+      name: 'no account can send, outside the window too',
+      input: { window: berlinOffice, now: early },
+      estimate: { at: null, limitedBy: 'No account can send' },
+      expected: { state: 'blocked', reason: 'No account can send' },
+      simulates: true,
+    },
+    {
+      name: 'paused outside the window: still paused',
+      input: { status: 'paused', window: berlinOffice, now: early },
+      estimate: soon,
+      expected: { state: 'paused' },
+      simulates: false,
+    },
+  ])('$name', ({ input, estimate, expected, simulates }) => {
+    let asked = 0;
+    const eta = campaignEta({
+      status: 'sending',
+      remaining: 10,
+      scheduleAt: null,
+      window: null,
+      now: NOW,
+      ...input,
+      estimate: () => {
+        asked++;
+        return estimate;
+      },
+    });
+    expect(eta).toEqual(expected);
+    expect(asked).toBe(simulates ? 1 : 0);
   });
 });

@@ -2,9 +2,9 @@
 // at its steady rate (per-minute cap or mean gap, whichever is slower) while the window is open and it is
 // not cooling down, never more per step than its hourly cap or what its rolling 24 h leaves. Once the
 // ledger has rolled off and cooldowns are over, the pool repeats week by week, so whole weeks are skipped.
-import type { Limits, SendWindow } from '../../../shared/domain';
+import type { CampaignEta, CampaignStatus, Limits, SendWindow } from '../../../shared/domain';
 import { DAY, dayCap, HOUR, MINUTE, usageCounts } from './throttle';
-import { openIntervals } from './window';
+import { openIntervals, windowState } from './window';
 
 export interface EtaAccount {
   limits: Limits;
@@ -265,4 +265,44 @@ function finishWithin(sims: readonly Sim[], stepStart: number, need: number): nu
     else lo = mid;
   }
   return hi;
+}
+
+/** What a finish estimate needs to know about its campaign. */
+export interface CampaignEtaInput {
+  status: CampaignStatus;
+  /** Rows still to send (queued or on the wire). */
+  remaining: number;
+  scheduleAt: number | null;
+  window: SendWindow | null;
+  now: number;
+  /**
+   * The pool's estimate (estimateFinish, with the work queued ahead of the campaign); `at` null
+   * when it never finishes. Called only for a campaign that is on its way, so a paused one costs
+   * no simulation.
+   */
+  estimate: () => { at: number | null; limitedBy: string } | null;
+}
+
+/**
+ * Where a campaign's finish stands, as data: only a campaign that is sending has an estimate, and
+ * one that must first wait for its start or its window says until when. A paused campaign's clock
+ * stops: it gets no estimate that would drift later with every progress event.
+ */
+export function campaignEta(input: CampaignEtaInput): CampaignEta {
+  const { status, remaining, now } = input;
+  if (status === 'done' || status === 'cancelled' || !(remaining > 0)) return { state: 'none' };
+  if (status === 'draft') return { state: 'draft' };
+  if (status === 'paused') return { state: 'paused' };
+  const e = input.estimate();
+  if (e === null) return { state: 'none' };
+  if (e.at === null) return { state: 'blocked', reason: e.limitedBy };
+  const { at, limitedBy } = e;
+  if (input.scheduleAt !== null && input.scheduleAt > now) {
+    return { state: 'scheduled', startsAt: input.scheduleAt, at, limitedBy };
+  }
+  if (input.window) {
+    const w = windowState(input.window, now);
+    if (!w.open) return { state: 'window', opensAt: w.opensAt, at, limitedBy };
+  }
+  return { state: 'running', at, limitedBy };
 }

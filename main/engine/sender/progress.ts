@@ -4,7 +4,7 @@ import type { Account, AccountUsage, Campaign, CampaignProgress } from '../../..
 import type { EngineContext } from '../context';
 import { notFound } from '../errors';
 import { accountState } from '../policy/account-state';
-import { estimateFinish } from '../policy/eta';
+import { campaignEta, estimateFinish } from '../policy/eta';
 import { usageCounts } from '../policy/throttle';
 import { windowState } from '../policy/window';
 import type { Sender } from './sender';
@@ -39,8 +39,14 @@ export function campaignProgress(ctx: EngineContext, sender: Sender, campaignId:
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const accounts = campaign.pool.map((id) => store.accounts.get(id)).filter((a): a is Account => a !== null);
   const remaining = counts.queued + counts.sending;
-  const active = campaign.status === 'sending' || campaign.status === 'paused' || campaign.status === 'draft';
-  const eta = active ? estimateFor(ctx, sender, campaign, accounts, remaining, now) : null;
+  const eta = campaignEta({
+    status: campaign.status,
+    remaining,
+    scheduleAt: campaign.scheduleAt,
+    window: campaign.window,
+    now,
+    estimate: () => estimateFor(ctx, sender, campaign, accounts, remaining, now),
+  });
   return {
     campaignId,
     status: campaign.status,
@@ -71,7 +77,7 @@ export function estimateFor(
   accounts: Account[],
   remaining: number,
   now: number,
-): CampaignProgress['eta'] {
+): { at: number | null; limitedBy: string } | null {
   const { store } = ctx;
   // Campaigns drain in the user's order: work queued ahead of this one on a shared account comes first.
   const pool = accounts.map((a) => a.id);

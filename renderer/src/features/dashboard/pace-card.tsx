@@ -1,15 +1,29 @@
-import type { CampaignProgress } from '../../../../shared/domain';
+import type { CampaignEta, CampaignProgress } from '../../../../shared/domain';
 import { SendRateChart } from '../../components/send-rate-chart';
 import { useRequest } from '../../data/hooks';
 import { formatRelative, formatTime } from '../../lib/format';
 
-function etaText(p: CampaignProgress): string {
-  // A paused campaign is not on its way anywhere: a finish time would be a guess that keeps moving.
-  if (p.status === 'paused') return 'Paused: no estimate until it resumes';
-  if (p.status === 'draft') return 'Not started';
-  if (p.eta === null) return 'Nothing left to send';
-  if (p.eta.at === null) return `No account can send now: ${p.eta.limitedBy}`;
-  return `${formatTime(p.eta.at)} (${formatRelative(p.eta.at)}), limited by ${p.eta.limitedBy}`;
+/** The engine's estimate in words; a paused campaign has none (its clock is stopped). */
+export function etaText(eta: CampaignEta, now = Date.now()): string {
+  const finish = (at: number) => `${formatTime(at)} (${formatRelative(at, now)})`;
+  switch (eta.state) {
+    case 'running':
+      return `${finish(eta.at)}, limited by ${eta.limitedBy}`;
+    case 'window':
+      return `Waiting for the send window to open at ${formatTime(eta.opensAt)}; then done about ${finish(eta.at)}`;
+    case 'scheduled':
+      return `Starts at ${formatTime(eta.startsAt)}; then done about ${finish(eta.at)}`;
+    case 'paused':
+      return 'Paused: no estimate until it resumes';
+    case 'draft':
+      return 'Not started';
+    case 'blocked':
+      return eta.reason === 'No account can send'
+        ? 'No estimate: no account in the pool can send now'
+        : `No estimate: it cannot finish as things stand (${eta.reason})`;
+    case 'none':
+      return 'Nothing left to send';
+  }
 }
 
 export function PaceCard({ campaignId, progress }: { campaignId: number; progress: CampaignProgress }) {
@@ -26,7 +40,7 @@ export function PaceCard({ campaignId, progress }: { campaignId: number; progres
         <dt>Per minute, last 10 minutes</dt>
         <dd>{progress.ratePerMinute.last10.toFixed(1)}</dd>
         <dt>Estimated finish</dt>
-        <dd data-testid="eta">{etaText(progress)}</dd>
+        <dd data-testid="eta">{etaText(progress.eta)}</dd>
         {progress.waiting && progress.status === 'sending' && (
           <>
             <dt>Waiting</dt>
