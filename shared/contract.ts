@@ -114,6 +114,32 @@ const sendWindow = z
   })
   .refine((w) => w.startMinute < w.endMinute, 'The window must end after it starts');
 
+/**
+ * When feedback suppresses an address and pauses a campaign. Rates are percent of the campaign's
+ * sent messages; the bounds keep the breaker meaningful (never 0, never so high it cannot trip).
+ */
+export const feedbackSettings = z.strictObject({
+  softBounceLimit: z
+    .number()
+    .int()
+    .min(1, 'Suppress after 1 to 10 soft bounces.')
+    .max(10, 'Suppress after 1 to 10 soft bounces.'),
+  bounceRatePercent: z
+    .number()
+    .min(0.5, 'The bounce rate that pauses a campaign must be 0.5% to 25%.')
+    .max(25, 'The bounce rate that pauses a campaign must be 0.5% to 25%.'),
+  complaintRatePercent: z
+    .number()
+    .min(0.05, 'The complaint rate that pauses a campaign must be 0.05% to 5%.')
+    .max(5, 'The complaint rate that pauses a campaign must be 0.05% to 5%.'),
+  minSent: z
+    .number()
+    .int()
+    .min(10, 'Judge the rates from 10 to 10,000 sent messages on.')
+    .max(10_000, 'Judge the rates from 10 to 10,000 sent messages on.'),
+});
+export type FeedbackSettings = z.infer<typeof feedbackSettings>;
+
 const retryPolicy = z.strictObject({
   maxAttempts: z.number().int().min(1).max(20),
   baseDelayMs: z.number().int().min(1000).max(86_400_000),
@@ -329,6 +355,8 @@ export interface AppSettings {
   defaultLimits: Limits;
   /** Given to every new campaign. */
   defaultRetry: RetryPolicy;
+  /** The soft-bounce limit and the bounce and complaint rates of the breaker (feedback). */
+  feedback: FeedbackSettings;
   firstRunDismissed: boolean;
   /** Where the database, outbox and logs live (read-only). */
   dataDir: string;
@@ -365,6 +393,7 @@ export const requests = {
       startAtLogin: z.boolean().optional(),
       defaultLimits: limitsPatch.optional(),
       defaultRetry: retryPolicy.optional(),
+      feedback: feedbackSettings.partial().optional(),
       firstRunDismissed: z.boolean().optional(),
     }),
   ),

@@ -30,6 +30,7 @@ import { AppError } from './errors';
 import { EventHub } from './events/hub';
 import { type OneClickUnsubscribe, oneClickUnsubscribe } from './feedback/one-click';
 import { createProcessor } from './feedback/process';
+import { feedbackPolicyOf } from './feedback/reaction';
 import { readerOpener } from './feedback/readers';
 import { FeedbackService } from './feedback/service';
 import { tokenKeyLoader } from './feedback/token-key';
@@ -45,6 +46,7 @@ import type { SecretStore } from './secrets/secret-store';
 import { createPreparer } from './sender/prepare';
 import { campaignProgress } from './sender/progress';
 import { Sender } from './sender/sender';
+import { readSettings } from './settings';
 import { openStore, type Store } from './store';
 import { DB_FILE } from './store/db';
 import { createTransport, TransportCache } from './transports/registry';
@@ -154,6 +156,8 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
   };
 
   const tokenKey = tokenKeyLoader(ctx.secrets, log);
+  // Read per notice: a change in Settings applies to the next bounce without a restart.
+  const feedbackPolicy = () => feedbackPolicyOf(readSettings(store).feedback);
   const transports = new TransportCache(ctx, google);
   // A campaign's progress is rebuilt from the ledger only when the hub sends it out (coalesced there).
   const progressChanged = (id: number) =>
@@ -188,7 +192,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
 
   const feedback = new FeedbackService(ctx, {
     openReader: readerOpener(ctx, google),
-    process: createProcessor(ctx, tokenKey),
+    process: createProcessor(ctx, tokenKey, feedbackPolicy),
     ...(opts.feedbackPollMs ? { pollMs: opts.feedbackPollMs } : {}),
   });
 
@@ -230,7 +234,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     store,
     sender,
     files,
-    unsubscribe: oneClickUnsubscribe(ctx, tokenKey),
+    unsubscribe: oneClickUnsubscribe(ctx, tokenKey, feedbackPolicy),
     async start() {
       sender!.start();
       feedback.start();

@@ -1,8 +1,9 @@
 // The app's own preferences (not secrets): stored as one JSON value in the settings table, read
 // through a schema so a value written by another version falls back to the defaults field by field.
 import { z } from 'zod';
-import type { AppSettings } from '../../shared/contract';
+import { type AppSettings, type FeedbackSettings, feedbackSettings } from '../../shared/contract';
 import type { Limits, RetryPolicy } from '../../shared/domain';
+import { DEFAULT_FEEDBACK_SETTINGS } from './feedback/reaction';
 import type { Store } from './store';
 import { defaultLimits } from './transports/presets';
 
@@ -18,6 +19,7 @@ export function defaultSettings(): StoredSettings {
     startAtLogin: false,
     defaultLimits: defaultLimits('smtp', { preset: 'custom' }),
     defaultRetry: { ...DEFAULT_RETRY },
+    feedback: { ...DEFAULT_FEEDBACK_SETTINGS },
     firstRunDismissed: false,
   };
 }
@@ -39,6 +41,8 @@ const stored = z.object({
     .nullable()
     .catch(null),
   defaultRetry: z.object({ maxAttempts: int, baseDelayMs: int, maxDelayMs: int }).nullable().catch(null),
+  // Out of today's bounds (an older or newer version wrote it): the defaults, not a broken breaker.
+  feedback: feedbackSettings.nullable().catch(null),
   firstRunDismissed: z.boolean().catch(false),
 });
 
@@ -59,6 +63,7 @@ export function readSettings(store: Store): StoredSettings {
     startAtLogin: r.data.startAtLogin,
     defaultLimits: (r.data.defaultLimits as Limits | null) ?? defaults.defaultLimits,
     defaultRetry: (r.data.defaultRetry as RetryPolicy | null) ?? defaults.defaultRetry,
+    feedback: (r.data.feedback as FeedbackSettings | null) ?? defaults.feedback,
     firstRunDismissed: r.data.firstRunDismissed,
   };
 }

@@ -120,5 +120,20 @@ describe('feedback from a Gmail mailbox', () => {
     await h.call('feedback.readNow', { accountId: gmail.id });
     expect(h.engine.store.feedback.reader(gmail.id)!.processed).toBe(before);
     expect((await h.call('feedback.list', { campaignId: c.id })).total).toBe(2);
+
+    // The soft-bounce limit is the one in Settings: at 1, the first soft bounce suppresses.
+    await h.call('settings.update', { feedback: { softBounceLimit: 1 } });
+    fake.deliver(
+      fixture('exchange-mailbox-full').replaceAll(
+        '<9e8d7c6b-5a49-4382-a1f0-e9d8c7b6a504@example.com>',
+        idOf('heidi@example.de'),
+      ),
+    );
+    await h.call('feedback.readNow', { accountId: gmail.id });
+    expect(await h.call('feedback.counts', { campaignId: c.id })).toMatchObject({ soft_bounce: 1 });
+    expect((await h.call('suppressions.list', {})).rows.map((s) => [s.address, s.reason])).toContainEqual([
+      'heidi@example.de',
+      'bounced',
+    ]);
   });
 });

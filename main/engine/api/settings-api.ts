@@ -1,5 +1,5 @@
-// The app's preferences: notifications, start at login, and the defaults new accounts and
-// campaigns start from. Stored by settings.ts; every change is pushed as `settings.changed`.
+// The app's preferences: notifications, start at login, the defaults new accounts and campaigns
+// start from, and when feedback suppresses an address or pauses a campaign. Stored by settings.ts; every change is pushed as `settings.changed`.
 import type { AppSettings } from '../../../shared/contract';
 import type { EngineContext } from '../context';
 import { AppError } from '../errors';
@@ -22,6 +22,10 @@ export function settingsHandlers(ctx: EngineContext): Pick<Handlers, SettingsHan
       if (patch.notifications !== undefined) next.notifications = patch.notifications;
       if (patch.startAtLogin !== undefined) next.startAtLogin = patch.startAtLogin;
       if (patch.firstRunDismissed !== undefined) next.firstRunDismissed = patch.firstRunDismissed;
+      if (patch.feedback) {
+        const given = Object.fromEntries(Object.entries(patch.feedback).filter(([, v]) => v !== undefined));
+        next.feedback = { ...before.feedback, ...given };
+      }
       // The same checks an account's own limits get (a custom server has no provider ceiling).
       if (patch.defaultLimits)
         next.defaultLimits = mergeLimits(before.defaultLimits, patch.defaultLimits, {

@@ -1,5 +1,6 @@
 // What one matched feedback message does: a pure decision over the recipient's and campaign's
 // facts, committed by the store in one transaction with the record and the reader's cursor.
+import type { FeedbackSettings } from '../../../shared/contract';
 import type { FeedbackSignal } from '../../../shared/domain';
 import type { FeedbackFacts, FeedbackReaction } from '../store/feedback';
 
@@ -16,12 +17,24 @@ export interface FeedbackPolicy {
   minSent: number;
 }
 
-export const DEFAULT_FEEDBACK_POLICY: FeedbackPolicy = {
+/** What the user sets (Settings), in percent; the defaults are the policy's. */
+export const DEFAULT_FEEDBACK_SETTINGS: FeedbackSettings = {
   softBounceLimit: 3,
-  bounceRate: 0.05,
-  complaintRate: 0.003,
+  bounceRatePercent: 5,
+  complaintRatePercent: 0.3,
   minSent: 50,
 };
+
+export function feedbackPolicyOf(s: FeedbackSettings): FeedbackPolicy {
+  return {
+    softBounceLimit: s.softBounceLimit,
+    bounceRate: s.bounceRatePercent / 100,
+    complaintRate: s.complaintRatePercent / 100,
+    minSent: s.minSent,
+  };
+}
+
+export const DEFAULT_FEEDBACK_POLICY: FeedbackPolicy = feedbackPolicyOf(DEFAULT_FEEDBACK_SETTINGS);
 
 /** Which mark a recipient shows when several arrive: the one that matters most to the sender. */
 const RANK: Record<FeedbackSignal, number> = {

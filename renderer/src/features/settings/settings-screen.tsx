@@ -7,6 +7,7 @@ import { useMutate, useRequest } from '../../data/hooks';
 import { GmailPanel } from '../accounts/gmail-panel';
 import { LimitsFields } from '../accounts/limits-fields';
 import { RetryFields } from '../senders/retry-fields';
+import { FeedbackFields } from './feedback-fields';
 
 export function SettingsScreen() {
   const settings = useRequest('settings.get', {});
@@ -14,6 +15,7 @@ export function SettingsScreen() {
   const update = useMutate('settings.update');
   const [draft, setDraft] = useState<AppSettings | null>(null);
   const [saved, setSaved] = useState(false);
+  const [feedbackSaved, setFeedbackSaved] = useState(false);
   const stored = settings.data;
 
   useEffect(() => {
@@ -29,6 +31,12 @@ export function SettingsScreen() {
     if (!draft) return;
     setSaved(false);
     if (await update.run({ defaultLimits: draft.defaultLimits, defaultRetry: draft.defaultRetry })) setSaved(true);
+  };
+
+  const saveFeedback = async () => {
+    if (!draft) return;
+    setFeedbackSaved(false);
+    if (await update.run({ feedback: draft.feedback })) setFeedbackSaved(true);
   };
 
   return (
@@ -89,6 +97,24 @@ export function SettingsScreen() {
                 Save defaults
               </button>
               {saved && <span role="status">Saved.</span>}
+            </div>
+          </section>
+          <section className="card stack" aria-labelledby="feedback-title">
+            <h2 id="feedback-title" className="small">
+              Feedback
+            </h2>
+            <FeedbackFields
+              value={draft.feedback}
+              onChange={(f) => {
+                setFeedbackSaved(false);
+                setDraft({ ...draft, feedback: f });
+              }}
+            />
+            <div className="row">
+              <button type="button" className="primary" onClick={saveFeedback} disabled={update.busy}>
+                Save feedback settings
+              </button>
+              {feedbackSaved && <span role="status">Saved.</span>}
             </div>
           </section>
         </>
