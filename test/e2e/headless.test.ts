@@ -242,7 +242,11 @@ describe.skipIf(skip)('a new user in Chromium against the headless server', { ti
     expect(await report.textContent()).toContain('ADA@example.com');
     await shot('import-report');
     const rejected = await download(() => page.getByRole('button', { name: 'Download rejected rows' }).click());
-    expect(rejected).toContain('not-an-address');
+    // Every row left out, with why: the invalid one and the duplicate.
+    expect(rejected).toContain('\r\n9,The address has no @,not-an-address,Bob,Broken,x\r\n');
+    expect(rejected).toContain(
+      '\r\n10,Already in this campaign (from an earlier row or import),ADA@example.com,Ada,Again,y\r\n',
+    );
 
     // Search reaches merge fields, not only addresses; the left-out column is no field at all.
     await expect.poll(() => text('recipients-total'), WAIT).toBe(String(PEOPLE.length));

@@ -226,11 +226,15 @@ describe('validation and dedup', () => {
     const rejected = importer.rejectedCsv(preview.importId);
     expect(rejected.filename).toBe('mixed-rejected.csv');
     expect(rejected.contentType).toBe('text/csv');
+    // Every row left out, in file order, whatever the reason.
     expect(rejected.content.split('\r\n')).toEqual([
       '\ufeffrow,reason,Email,Name,Note',
+      '2,Already in this campaign (from an earlier row or import),ANN@example.com,Ann again,',
+      '4,On the suppression list,blocked@example.com,Blocked,',
       '5,The cell holds several addresses; put each address on its own row,"a@x.com, b@y.com",Two,',
       `6,The address has no @,not-an-address,"'=HYPERLINK(""http://evil"")",'+1`,
       '7,The address is empty,,No address,',
+      '9,Already in this campaign (from an earlier row or import),bob@example.com,Bob dup,',
       '',
     ]);
   });
@@ -281,6 +285,49 @@ describe('validation and dedup', () => {
       { key: 'first_name', label: 'first_name' },
       { key: 'city', label: 'City' },
     ]);
+  });
+
+  it('exports the duplicates of an earlier import with every cell of the file, formula-safe', async () => {
+    const first = writeFixture(dir, 'first.csv', csvText([['email'], ['a@x.com']]));
+    const p1 = await importer.preview(campaignId, picked(ctx.files, first));
+    await importer.commit(p1.importId, 0);
+
+    const second = writeFixture(
+      dir,
+      'second.csv',
+      csvText([
+        ['Email', 'Secret', 'Name'],
+        ['A@X.com', '=cmd|"/c calc"!A1', 'A again'], // 1 duplicate of the earlier import
+        ['+tag@x.com', 's', 'Plus'], // 2
+        ['+TAG@x.com', '-1', 'Plus again'], // 3 duplicate of row 2
+        ['nope', '@SUM(1)', 'Bad'], // 4 invalid
+      ]),
+    );
+    const p2 = await importer.preview(campaignId, picked(ctx.files, second));
+    // The column left out of the campaign is still in the export: it is the file's row.
+    const report = await importer.commit(p2.importId, 0, [0, 2]);
+    expect(report).toMatchObject({ added: 1, duplicates: 2, invalid: 1 });
+    const lines = importer.rejectedCsv(p2.importId).content.split('\r\n');
+    expect(lines).toEqual([
+      '\ufeffrow,reason,Email,Secret,Name',
+      `1,Already in this campaign (from an earlier row or import),A@X.com,"'=cmd|""/c calc""!A1",A again`,
+      // A plain address stays as written behind its + (no formula); other cells get the guard.
+      "3,Already in this campaign (from an earlier row or import),+TAG@x.com,'-1,Plus again",
+      "4,The address has no @,nope,'@SUM(1),Bad",
+      '',
+    ]);
+    // The export goes back in as the same rows: the guards come off, the addresses are kept.
+    const back = writeFixture(dir, 'back.csv', lines.join('\r\n').replace(/^\ufeff/, ''));
+    const other = ctx.store.campaigns.create(campaignSettings('Back in'), Date.now()).id;
+    const p3 = await importer.preview(other, picked(ctx.files, back));
+    expect(p3.rows[0]).toEqual([
+      '1',
+      'Already in this campaign (from an earlier row or import)',
+      'A@X.com',
+      '=cmd|"/c calc"!A1',
+      'A again',
+    ]);
+    expect(p3.rows[1]![2]).toBe('+TAG@x.com');
   });
 
   it('keeps only the chosen columns plus the email column', async () => {

@@ -40,7 +40,8 @@ const line = (cells: string[], addressColumn: number | null = null) =>
   cells.map((c, i) => quote(neutraliseCell(c, i === addressColumn ? 'address' : 'text'))).join(',');
 
 /** One formula-safe CSV line with its CRLF, for files written a chunk at a time. */
-export const csvLine = (cells: string[]): string => `${line(cells)}\r\n`;
+export const csvLine = (cells: string[], addressColumn: number | null = null): string =>
+  `${line(cells, addressColumn)}\r\n`;
 
 /**
  * RFC 4180 CSV (CRLF, quotes doubled) with a UTF-8 BOM for Excel, formula-safe cells. Built a page

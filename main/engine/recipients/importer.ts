@@ -42,6 +42,15 @@ interface PendingImport {
 
 const invalid = (message: string) => new AppError('import_invalid', message);
 
+const DUPLICATE_REASON = 'Already in this campaign (from an earlier row or import)';
+const SUPPRESSED_REASON = 'On the suppression list';
+
+/** A rejected row: its number, why, then every cell as the file has it (the address unguarded if plain). */
+function rejectedLine(row: number, reason: string, width: number, cells: string[], emailColumn: number): string {
+  const all = Array.from({ length: Math.max(width, cells.length) }, (_, i) => cells[i] ?? '');
+  return csvLine([String(row), reason, ...all], emailColumn + 2);
+}
+
 export class Importer {
   private pending = new Map<string, PendingImport>();
 
@@ -166,6 +175,23 @@ export class Importer {
       );
       p.state = 'committed';
       p.rejectedFile = rejectedFile;
+      if (written.leftOut.duplicates.length + written.leftOut.suppressed.length > 0) {
+        // The recipients are in; a rejected file without the left-out rows must not undo that.
+        await this.rewriteRejected(
+          { ...p, columns },
+          emailColumn,
+          read.invalidRowNumbers,
+          written.leftOut,
+          rejectedFile,
+        ).catch((err) => {
+          this.ctx.log.warn(`import ${importId}: the rejected rows file lists only the invalid rows`, err);
+          this.ctx.activity(
+            'warn',
+            `The rejected rows of ${p.source.fileName} could not all be written (is the disk full?): the download lists only the invalid rows.`,
+            { campaignId: p.campaignId },
+          );
+        });
+      }
       // Only the rejected rows are needed from here on; an uploaded copy can go.
       await p.source.discard();
       p.touchedAt = this.ctx.clock.now();
@@ -205,7 +231,10 @@ export class Importer {
     }
   }
 
-  /** The invalid rows of a committed import as CSV: row number, reason, then the original cells. */
+  /**
+   * The rows a committed import left out, as CSV in file order: invalid, duplicate and suppressed
+   * ones, each with its row number, the reason, then the original cells (formula-safe).
+   */
   rejectedCsv(importId: string): FileDownload {
     const p = this.take(importId);
     if (p.state !== 'committed' || !p.rejectedFile) {
@@ -237,6 +266,7 @@ export class Importer {
     const keys = kept.map((i) => p.columns[i]!.key);
     const bad = await fsp.open(rejectedFile, 'w', PRIVATE_FILE_MODE);
     const issues: ImportIssue[] = [];
+    const invalidRowNumbers: number[] = [];
     let good: StagedRow[] = [];
     let badLines: string[] = [csvLine(['row', 'reason', ...labels])];
     // Rows are numbered 1-based among the data rows: the first row under the header is row 1, and
@@ -273,9 +303,9 @@ export class Importer {
           good.push({ row, address: parsed.address, addressKey: parsed.key, fields });
         } else {
           invalidRows++;
+          invalidRowNumbers.push(row);
           if (issues.length < MAX_ISSUES) issues.push({ row, value: cell.slice(0, 320), reason: parsed.reason });
-          const cells = Array.from({ length: Math.max(labels.length, rec.cells.length) }, (_, i) => rec.cells[i] ?? '');
-          badLines.push(csvLine([String(row), parsed.reason, ...cells]));
+          badLines.push(rejectedLine(row, parsed.reason, labels.length, rec.cells, emailColumn));
         }
         if (good.length >= CHUNK_ROWS) {
           importStaging.add(p.importId, valid - good.length, good);
@@ -294,7 +324,65 @@ export class Importer {
       await bad.close();
     }
     progress();
-    return { rowsRead: row, valid, invalid: invalidRows, issues };
+    return { rowsRead: row, valid, invalid: invalidRows, issues, invalidRowNumbers };
+  }
+
+  /**
+   * Pass 3, only when the move left rows out: the rejected file again, in file order, with the
+   * duplicate and suppressed rows beside the invalid ones, each with every cell as the file has it
+   * (the staging table keeps only the chosen columns). Written beside the first and renamed over
+   * it, so a failure leaves the invalid rows' file whole.
+   */
+  private async rewriteRejected(
+    p: PendingImport,
+    emailColumn: number,
+    invalidRows: readonly number[],
+    leftOut: { duplicates: readonly number[]; suppressed: readonly number[] },
+    rejectedFile: string,
+  ) {
+    const labels = p.columns.map((c) => c.label);
+    const part = `${rejectedFile}.part`;
+    const out = await fsp.open(part, 'w', PRIVATE_FILE_MODE);
+    let lines: string[] = [csvLine(['row', 'reason', ...labels])];
+    let row = 0;
+    let i = 0;
+    let d = 0;
+    let s = 0;
+    try {
+      let header = true;
+      for await (const rec of readCsv(p.source.file, p.format)) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        row++;
+        let reason: string | null = null;
+        if (invalidRows[i] === row) {
+          i++;
+          const parsed = parseAddress(rec.cells[emailColumn] ?? '');
+          reason = parsed.ok ? 'The address is not valid' : parsed.reason;
+        } else if (leftOut.duplicates[d] === row) {
+          d++;
+          reason = DUPLICATE_REASON;
+        } else if (leftOut.suppressed[s] === row) {
+          s++;
+          reason = SUPPRESSED_REASON;
+        }
+        if (reason !== null) lines.push(rejectedLine(row, reason, labels.length, rec.cells, emailColumn));
+        if (lines.length >= CHUNK_ROWS) {
+          await out.write(lines.join(''));
+          lines = [];
+        }
+        if (row % CHUNK_ROWS === 0) await yieldToEventLoop();
+      }
+      if (lines.length) await out.write(lines.join(''));
+    } catch (err) {
+      await out.close();
+      await fsp.rm(part, { force: true });
+      throw err;
+    }
+    await out.close();
+    await fsp.rename(part, rejectedFile);
   }
 
   /**
@@ -320,7 +408,7 @@ export class Importer {
       const duplicateRows: ImportIssue[] = written.duplicateRows.map((d) => ({
         row: d.row,
         value: d.address,
-        reason: 'Already in this campaign (from an earlier row or import)',
+        reason: DUPLICATE_REASON,
       }));
       return { ...written, duplicateRows };
     } catch (err) {

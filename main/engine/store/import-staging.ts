@@ -17,6 +17,8 @@ export interface StagedCommit {
   suppressed: number;
   /** The first rows left out because their address was already in the campaign or earlier in the file. */
   duplicateRows: { row: number; address: string }[];
+  /** Every row the move left out, by file row number in file order: duplicates and suppressed ones. */
+  leftOut: { duplicates: number[]; suppressed: number[] };
 }
 
 export function importStagingRepo(db: Db) {
@@ -62,6 +64,24 @@ export function importStagingRepo(db: Db) {
      ORDER BY s.seq
      ON CONFLICT (campaign_id, address_key) DO NOTHING`,
   );
+  const lastRecipient = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM recipients');
+  // After the move: every staged row that did not become a recipient. Its address is suppressed,
+  // or was in the campaign before the move (ids up to @before: new rows get higher ones), or an
+  // earlier row of the file has it.
+  const leftOut = db.prepare<
+    { importId: string; campaignId: number; before: number },
+    { row: number; suppressed: number }
+  >(
+    `SELECT s.row, EXISTS (SELECT 1 FROM suppressions x WHERE x.address_key = s.address_key) AS suppressed
+     FROM temp.import_staging s
+     WHERE s.import_id = @importId
+       AND (EXISTS (SELECT 1 FROM suppressions x WHERE x.address_key = s.address_key)
+         OR EXISTS (SELECT 1 FROM recipients r
+                    WHERE r.campaign_id = @campaignId AND r.address_key = s.address_key AND r.id <= @before)
+         OR EXISTS (SELECT 1 FROM temp.import_staging e
+                    WHERE e.import_id = s.import_id AND e.address_key = s.address_key AND e.seq < s.seq))
+     ORDER BY s.seq`,
+  );
   const drop = db.prepare('DELETE FROM temp.import_staging WHERE import_id = ?');
 
   return {
@@ -81,8 +101,16 @@ export function importStagingRepo(db: Db) {
       const staged = total.get(importId)?.n ?? 0;
       const suppressed = suppressedCount.get(importId)?.n ?? 0;
       const duplicateRows = maxDuplicates > 0 ? duplicatesOf.all({ importId, campaignId, limit: maxDuplicates }) : [];
+      const before = lastRecipient.get()?.id ?? 0;
       const added = move.run(campaignId, now, now, importId).changes;
-      return { added, duplicates: staged - suppressed - added, suppressed, duplicateRows };
+      // Only an import that left rows out pays for finding them (a first import of a list does not).
+      const out: StagedCommit['leftOut'] = { duplicates: [], suppressed: [] };
+      if (added < staged) {
+        for (const r of leftOut.iterate({ importId, campaignId, before })) {
+          (r.suppressed ? out.suppressed : out.duplicates).push(r.row);
+        }
+      }
+      return { added, duplicates: staged - suppressed - added, suppressed, duplicateRows, leftOut: out };
     },
     discard(importId: string): void {
       drop.run(importId);
