@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reactToFeedback } from '../../main/engine/feedback/reaction';
+import { transition } from '../../main/engine/policy/lifecycle';
 import { createStore } from '../../main/engine/store';
 import { DB_FILE, openDatabase, schemaVersion } from '../../main/engine/store/db';
 import { migrations } from '../../main/engine/store/migrations';
@@ -84,6 +85,8 @@ describe('feedback migration', () => {
   });
 });
 
+const BREAKER = transition('breaker', 'sending');
+
 describe('feedback commit', () => {
   it('records, marks, suppresses and moves the cursor together, and a second read changes nothing', () => {
     const { store, account, campaign, now } = seeded();
@@ -103,7 +106,7 @@ describe('feedback commit', () => {
         receivedAt: 5,
       },
     };
-    const first = store.feedback.commit(input, (f) => reactToFeedback(f));
+    const first = store.commitFeedback(input, (f) => reactToFeedback(f), BREAKER);
     expect(first.recorded).toBe(true);
     expect(store.recipients.get(ref.recipientId)).toMatchObject({ state: 'sent', feedback: 'hard_bounce' });
     expect(store.suppressions.has('a@x.test')).toBe(true);
@@ -111,9 +114,10 @@ describe('feedback commit', () => {
     expect(store.feedback.counts(campaign.id).hard_bounce).toBe(1);
 
     // Read again (after a restart, or a new UIDVALIDITY): the same notice records nothing.
-    const again = store.feedback.commit(
+    const again = store.commitFeedback(
       { ...input, origin: { ...input.origin, cursor: '{"uidValidity":"2","lastUid":1}' } },
       (f) => reactToFeedback(f),
+      BREAKER,
     );
     expect(again.recorded).toBe(false);
     expect(store.feedback.list(campaign.id, { offset: 0, limit: 10 }).total).toBe(1);
@@ -124,7 +128,7 @@ describe('feedback commit', () => {
     store.feedback.configure(account.id, true, {}, now);
     const ref = store.feedback.byMessageId('<m-2@x.test>')!;
     expect(() =>
-      store.feedback.commit(
+      store.commitFeedback(
         {
           origin: { kind: 'mailbox', accountId: account.id, cursor: 'c1' },
           source: 'mid:<r@x>',
@@ -134,10 +138,57 @@ describe('feedback commit', () => {
         () => {
           throw new Error('boom');
         },
+        BREAKER,
       ),
     ).toThrow('boom');
     expect(store.feedback.list(ref.campaignId, { offset: 0, limit: 10 }).total).toBe(0);
     expect(store.feedback.reader(account.id)?.cursor).toBeNull();
+  });
+
+  it('pauses a sending campaign through the lifecycle move, which the planner sees', () => {
+    const { store, account, campaign, now } = seeded();
+    store.feedback.configure(account.id, true, {}, now);
+    store.campaigns.forceStatusForTests(campaign.id, 'sending', null, now);
+    const ref = store.feedback.byMessageId('<m-1@x.test>')!;
+    const before = store.versions.campaigns;
+    const result = store.commitFeedback(
+      {
+        origin: { kind: 'mailbox', accountId: account.id, cursor: 'c9' },
+        source: 'mid:<arf@x>',
+        now,
+        item: { kind: 'complaint', recipient: ref, status: null, diagnostic: null, subject: 'ARF', receivedAt: null },
+      },
+      (f) => ({ ...reactToFeedback(f), pause: 'Too many complaints.' }),
+      BREAKER,
+    );
+    expect(result.paused).toEqual({
+      campaignId: campaign.id,
+      name: 'Spring',
+      from: 'sending',
+      reason: 'Too many complaints.',
+    });
+    expect(store.campaigns.get(campaign.id)).toMatchObject({ status: 'paused', pausedReason: 'Too many complaints.' });
+    // The planner re-reads campaigns only when this counter moves: a pause it missed would keep sending.
+    expect(store.versions.campaigns).toBeGreaterThan(before);
+    // A campaign no longer sending is not paused again.
+    const again = store.commitFeedback(
+      {
+        origin: { kind: 'mailbox', accountId: account.id, cursor: 'c10' },
+        source: 'mid:<arf-2@x>',
+        now,
+        item: {
+          kind: 'complaint',
+          recipient: store.feedback.byMessageId('<m-2@x.test>')!,
+          status: null,
+          diagnostic: null,
+          subject: 'ARF',
+          receivedAt: null,
+        },
+      },
+      (f) => ({ ...reactToFeedback(f), pause: 'Too many complaints.' }),
+      BREAKER,
+    );
+    expect(again).toMatchObject({ recorded: true, paused: null });
   });
 
   it('records a one-click request without a mailbox, once per recipient', () => {
@@ -156,11 +207,11 @@ describe('feedback commit', () => {
         receivedAt: now,
       },
     };
-    const first = store.feedback.commit(input, (f) => reactToFeedback(f));
+    const first = store.commitFeedback(input, (f) => reactToFeedback(f), BREAKER);
     expect(first).toMatchObject({ recorded: true, item: { accountId: null, kind: 'unsubscribe' } });
     expect(first.reaction?.activity.message).toMatch(/unsubscribed with the one-click link/);
     expect(store.suppressions.has('a@x.test')).toBe(true);
-    expect(store.feedback.commit(input, (f) => reactToFeedback(f)).recorded).toBe(false);
+    expect(store.commitFeedback(input, (f) => reactToFeedback(f), BREAKER).recorded).toBe(false);
     expect(store.feedback.counts(campaign.id).unsubscribe).toBe(1);
     expect(store.feedback.list(campaign.id, { offset: 0, limit: 10 }).total).toBe(1);
   });

@@ -4,6 +4,7 @@
 // The HTTP side (main/server/unsubscribe-listener.ts) only carries requests here.
 import type { EngineContext } from '../context';
 import { isTokenShaped, tokenRecipientId, verifyUnsubscribeToken } from '../messages/unsubscribe';
+import { transition } from '../policy/lifecycle';
 import type { SentRef } from '../store/feedback';
 import { announceFeedback } from './announce';
 import { DEFAULT_FEEDBACK_POLICY, type FeedbackPolicy, reactToFeedback } from './reaction';
@@ -48,7 +49,7 @@ export function oneClickUnsubscribe(
       if (typeof ref === 'string') return ref;
       const now = ctx.clock.now();
       // One source per recipient: the unique key that makes a repeated request record nothing.
-      const result = store.feedback.commit(
+      const result = store.commitFeedback(
         {
           origin: { kind: 'one_click' },
           source: `one-click:${ref.recipientId}`,
@@ -63,6 +64,7 @@ export function oneClickUnsubscribe(
           },
         },
         (facts) => reactToFeedback(facts, policy()),
+        transition('breaker', 'sending'),
       );
       announceFeedback(ctx, null, result);
       return result.recorded ? 'unsubscribed' : 'already';

@@ -2,7 +2,8 @@
 // consequence together with the reader's cursor. Pure steps around one store transaction.
 import type { EngineContext } from '../context';
 import { verifyUnsubscribeToken } from '../messages/unsubscribe';
-import type { CommitResult } from '../store/feedback';
+import { transition } from '../policy/lifecycle';
+import type { CommitResult, FeedbackInput } from '../store/feedback';
 import { classifyMail } from './classify';
 import { type Lookups, matchVerdict } from './match';
 import { parseMail } from './parse';
@@ -26,10 +27,11 @@ export function createProcessor(
 ) {
   const { store } = ctx;
   return async function processMessage(accountId: number, m: MailboxMessage): Promise<CommitResult> {
-    const commit = (source: string, item: Parameters<typeof store.feedback.commit>[0]['item']) =>
-      store.feedback.commit(
+    const commit = (source: string, item: FeedbackInput | null) =>
+      store.commitFeedback(
         { origin: { kind: 'mailbox', accountId, cursor: m.cursor }, source, now: ctx.clock.now(), item },
         (facts) => reactToFeedback(facts, policy()),
+        transition('breaker', 'sending'),
       );
     if (m.raw === null) return commit(m.mailboxId, null);
 

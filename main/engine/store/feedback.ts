@@ -1,6 +1,5 @@
-// Feedback records, the recipients' feedback marks, and the mailbox readers with their cursors.
-// commit() is the one write per message read: record + mark + suppression + cursor (+ pause),
-// all or nothing, so a reader stopped at any point neither repeats nor skips a message.
+// Feedback records and the mailbox readers with their cursors. The one write per notice (record,
+// the recipient's mark, suppression, cursor, pause: all or nothing) is steps.ts' commitFeedback.
 import {
   type CampaignStatus,
   emptyFeedbackCounts,
@@ -175,6 +174,7 @@ export function feedbackRepo(db: Db) {
     r ? { recipientId: r.id, campaignId: r.campaign_id, address: r.address, addressKey: r.address_key } : null;
 
   function facts(kind: FeedbackSignal, via: FeedbackOrigin['kind'], ref: SentRef): FeedbackFacts {
+    // One read across the recipient, its campaign and the campaign's feedback; it writes nothing.
     const r = db
       .prepare<[number], { feedback: FeedbackSignal | null; soft_bounces: number }>(
         'SELECT feedback, soft_bounces FROM recipients WHERE id = ?',
@@ -212,73 +212,37 @@ export function feedbackRepo(db: Db) {
       return toRef(recipientBy().get(id));
     },
 
+    /** What the reaction policy reads about a notice's recipient and campaign (inside the commit). */
+    facts,
+
     /**
-     * One notice: a message read from a mailbox (its cursor moves with it), or a one-click request.
-     * `item` null: not feedback of ours; only the cursor moves. `source` names the notice, so the
-     * same one committed twice records nothing the second time. `react` is the pure policy, run
-     * inside the transaction on facts read inside it.
+     * Records one notice; null when this source was recorded before (a mailbox read twice, a
+     * repeated one-click request), which is what keeps a notice from counting twice.
      */
-    commit(
-      input: { origin: FeedbackOrigin; source: string; now: number; item: FeedbackInput | null },
-      react: (f: FeedbackFacts) => FeedbackReaction,
-    ): CommitResult {
-      return db.transaction((): CommitResult => {
-        const { item, now, origin } = input;
-        let result: CommitResult = { recorded: false, reaction: null, item: null, paused: null };
-        if (item) {
-          const f = facts(item.kind, origin.kind, item.recipient);
-          const ins = insertItem().run({
-            accountId: origin.kind === 'mailbox' ? origin.accountId : null,
-            source: input.source,
-            kind: item.kind,
-            campaignId: item.recipient.campaignId,
-            recipientId: item.recipient.recipientId,
-            address: item.recipient.address,
-            status: item.status,
-            diagnostic: item.diagnostic,
-            subject: item.subject.slice(0, 500),
-            receivedAt: item.receivedAt,
-            now,
-          });
-          if (ins.changes === 1) {
-            const reaction = react(f);
-            db.prepare(
-              `UPDATE recipients SET feedback = coalesce(?, feedback), soft_bounces = soft_bounces + ?, updated_at = ?
-               WHERE id = ?`,
-            ).run(reaction.mark, reaction.countSoftBounce ? 1 : 0, now, item.recipient.recipientId);
-            if (reaction.suppress) {
-              db.prepare(
-                `INSERT INTO suppressions (address_key, address, reason, source, created_at) VALUES (?, ?, ?, ?, ?)
-                 ON CONFLICT (address_key) DO NOTHING`,
-              ).run(
-                item.recipient.addressKey,
-                item.recipient.address,
-                reaction.suppress,
-                origin.kind === 'mailbox' ? `feedback:${item.kind}` : 'one-click',
-                now,
-              );
-            }
-            let paused: CommitResult['paused'] = null;
-            if (reaction.pause && f.campaign.status === 'sending') {
-              db.prepare(
-                "UPDATE campaigns SET status = 'paused', paused_reason = ?, updated_at = ? WHERE id = ? AND status = 'sending'",
-              ).run(reaction.pause, now, item.recipient.campaignId);
-              paused = {
-                campaignId: item.recipient.campaignId,
-                name: f.campaign.name,
-                from: f.campaign.status,
-                reason: reaction.pause,
-              };
-            }
-            const row = db
-              .prepare<[number], ItemRow>('SELECT * FROM feedback WHERE id = ?')
-              .get(Number(ins.lastInsertRowid))!;
-            result = { recorded: true, reaction, item: toItem(row), paused };
-          }
-        }
-        if (origin.kind === 'mailbox') setCursor().run(origin.cursor, now, 1, now, origin.accountId);
-        return result;
-      })();
+    record(input: { accountId: number | null; source: string; item: FeedbackInput }, now: number): FeedbackItem | null {
+      const { item } = input;
+      const ins = insertItem().run({
+        accountId: input.accountId,
+        source: input.source,
+        kind: item.kind,
+        campaignId: item.recipient.campaignId,
+        recipientId: item.recipient.recipientId,
+        address: item.recipient.address,
+        status: item.status,
+        diagnostic: item.diagnostic,
+        subject: item.subject.slice(0, 500),
+        receivedAt: item.receivedAt,
+        now,
+      });
+      if (ins.changes !== 1) return null;
+      return toItem(
+        db.prepare<[number], ItemRow>('SELECT * FROM feedback WHERE id = ?').get(Number(ins.lastInsertRowid))!,
+      );
+    },
+
+    /** The reader has read up to `cursor` (one more message processed). */
+    advanceCursor(accountId: number, cursor: string, now: number): void {
+      setCursor().run(cursor, now, 1, now, accountId);
     },
 
     counts(campaignId: number): FeedbackCounts {

@@ -188,6 +188,13 @@ export function recipientsRepo(db: Db) {
   );
 
   const repo = {
+    /** A feedback notice's mark on the row (null keeps the mark it has) and its soft-bounce count. */
+    markFeedback(id: number, mark: FeedbackSignal | null, countSoftBounce: boolean, now: number): void {
+      db.prepare(
+        `UPDATE recipients SET feedback = coalesce(?, feedback), soft_bounces = soft_bounces + ?, updated_at = ?
+         WHERE id = ?`,
+      ).run(mark, countSoftBounce ? 1 : 0, now, id);
+    },
     get(id: number): Recipient | null {
       const r = db.prepare<[number], Row>('SELECT * FROM recipients WHERE id = ?').get(id);
       return r ? toRecipient(r) : null;

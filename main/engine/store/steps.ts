@@ -3,9 +3,18 @@
 // inside one are the sender's: recipients.claimTogether (a planning pass's claims) and
 // outcomes.commitThen (an outcome with the claims that take its freed slot).
 
+import type { StatusMove } from '../policy/lifecycle';
 import type { accountsRepo } from './accounts';
 import type { campaignsRepo } from './campaigns';
 import type { Db } from './db';
+import type {
+  CommitResult,
+  FeedbackFacts,
+  FeedbackInput,
+  FeedbackOrigin,
+  FeedbackReaction,
+  feedbackRepo,
+} from './feedback';
 import type { importStagingRepo, StagedCommit } from './import-staging';
 import type { NewRecipient, recipientsRepo } from './recipients';
 import type { suppressionsRepo } from './suppressions';
@@ -16,6 +25,7 @@ interface Repos {
   recipients: ReturnType<typeof recipientsRepo>;
   suppressions: ReturnType<typeof suppressionsRepo>;
   importStaging: ReturnType<typeof importStagingRepo>;
+  feedback: ReturnType<typeof feedbackRepo>;
 }
 
 export function storeSteps(db: Db, r: Repos) {
@@ -57,6 +67,48 @@ export function storeSteps(db: Db, r: Repos) {
         const counts = r.importStaging.moveInto(importId, campaignId, now, maxDuplicates);
         alongside(counts);
         return counts;
+      },
+    ),
+
+    /**
+     * One feedback notice: the record, the recipient's mark, the suppression, the breaker's pause
+     * (`breakerMove`, the lifecycle's move, only if the campaign is still in its `from` status) and,
+     * for a mailbox, the reader's cursor, all or nothing. So a reader stopped at any point neither
+     * repeats nor skips a message. `item` null: not feedback of ours; only the cursor moves.
+     * `react` is the pure policy, run on facts read inside the transaction; a notice whose source
+     * was recorded before changes nothing but the cursor.
+     */
+    commitFeedback: db.transaction(
+      (
+        input: { origin: FeedbackOrigin; source: string; now: number; item: FeedbackInput | null },
+        react: (f: FeedbackFacts) => FeedbackReaction,
+        breakerMove: StatusMove,
+      ): CommitResult => {
+        const { item, now, origin } = input;
+        let result: CommitResult = { recorded: false, reaction: null, item: null, paused: null };
+        if (item) {
+          const f = r.feedback.facts(item.kind, origin.kind, item.recipient);
+          const accountId = origin.kind === 'mailbox' ? origin.accountId : null;
+          const recorded = r.feedback.record({ accountId, source: input.source, item }, now);
+          if (recorded) {
+            const reaction = react(f);
+            const { recipientId, campaignId, address, addressKey } = item.recipient;
+            r.recipients.markFeedback(recipientId, reaction.mark, reaction.countSoftBounce, now);
+            if (reaction.suppress) {
+              const source = origin.kind === 'mailbox' ? `feedback:${item.kind}` : 'one-click';
+              r.suppressions.add([{ address, key: addressKey }], reaction.suppress, source, now);
+            }
+            const paused =
+              reaction.pause &&
+              f.campaign.status === breakerMove.from &&
+              r.campaigns.move(campaignId, breakerMove, reaction.pause, now)
+                ? { campaignId, name: f.campaign.name, from: breakerMove.from, reason: reaction.pause }
+                : null;
+            result = { recorded: true, reaction, item: recorded, paused };
+          }
+        }
+        if (origin.kind === 'mailbox') r.feedback.advanceCursor(origin.accountId, origin.cursor, now);
+        return result;
       },
     ),
 
