@@ -3,13 +3,16 @@
 // links those messages carry, over real HTTP.
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { appHandlers } from '../../main/engine/api/app-api';
 import { silentLogger } from '../../main/engine/log';
 import {
   type RunningListener,
   startUnsubscribeListener,
   type UnsubscribeListenerLimits,
 } from '../../main/server/unsubscribe-listener';
+import { testContext } from '../helpers/context';
 import { addRecipients, type Harness, runUntil, startEngine } from '../helpers/engine-harness';
+import { tmpDir } from '../helpers/tmp';
 
 const BASE = 'https://unsub.example.com/ct';
 
@@ -273,6 +276,14 @@ describe('without the one-click endpoint', () => {
     expect(headerOf(msg, 'List-Unsubscribe')).toMatch(/^<mailto:[^>]+\?subject=unsubscribe%20[0-9a-z]+-[0-9a-f]{20}>$/);
     expect(headerOf(msg, 'List-Unsubscribe-Post')).toBeNull();
     expect((await h.call('app.info', {})).oneClick).toEqual({ status: 'off' });
+  });
+
+  it('the desktop app reports it as unavailable: it has no public address', async () => {
+    const ctx = testContext(tmpDir());
+    const info = await appHandlers(ctx, { version: '1.0.0', host: 'electron' })['app.info']({});
+    ctx.store.close();
+    ctx.hub.close();
+    expect(info.oneClick).toEqual({ status: 'unavailable' });
   });
 });
 

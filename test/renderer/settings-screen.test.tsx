@@ -26,6 +26,10 @@ describe('Settings: feedback', () => {
       </DataProvider>,
     );
     await screen.findByRole('heading', { name: 'Feedback' }, { timeout: 5000 });
+    // The headless harness runs without the one-click endpoint: Settings says how to turn it on.
+    expect((await screen.findByTestId('one-click', {}, { timeout: 5000 })).textContent).toMatch(
+      /Off\. Start the server with --unsubscribe-url/,
+    );
     expect(field(/many soft bounces/).value).toBe('3');
     expect(field(/hard bounces pass/).value).toBe('5');
     expect(field(/spam complaints pass/).value).toBe('0.3');
