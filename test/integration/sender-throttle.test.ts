@@ -47,6 +47,13 @@ describe('throttling that converges', () => {
     );
     const t0 = clock.now();
     await h.call('campaigns.start', { id: c.id });
+    // Once the pace is learned, the estimate counts with it, not with the caps' 120 a minute.
+    await runUntil(h, () => server!.accepted.length >= 150, 30 * MIN);
+    const progress = await h.call('campaigns.progress', { id: c.id });
+    const left = 300 - progress.counts.sent;
+    expect(progress.eta.state).toBe('running');
+    const etaMin = progress.eta.state === 'running' ? (progress.eta.at - clock.now()) / MIN : 0;
+    expect(etaMin).toBeGreaterThanOrEqual(left / 60);
     await runUntil(h, () => finished !== null, 30 * MIN);
     const took = clock.now() - t0;
 

@@ -102,14 +102,19 @@ export function estimateFor(
           remaining: remaining + ahead,
           now: Math.max(now, campaign.scheduleAt ?? 0),
           window: campaign.window,
-          accounts: accounts.map((a) => ({
-            limits: a.limits,
-            sends: sender.usage.get(a.id, now).sends,
-            cooldownUntil: a.cooldownUntil,
-            usable: a.status === 'active',
-            kind: a.kind,
-            label: a.label,
-          })),
+          accounts: accounts.map((a) => {
+            const u = sender.usage.get(a.id, now);
+            // A pace learned from the provider's throttling is the account's real per-minute cap for now.
+            const pace = u.pace.perMinute;
+            return {
+              limits: pace === null ? a.limits : { ...a.limits, perMinute: Math.min(a.limits.perMinute, pace) },
+              sends: u.sends,
+              cooldownUntil: a.cooldownUntil,
+              usable: a.status === 'active',
+              kind: a.kind,
+              label: a.label,
+            };
+          }),
         })
       : null;
   return eta ? { at: Number.isFinite(eta.at) ? eta.at : null, limitedBy: eta.limitedBy } : null;
