@@ -24,7 +24,10 @@ describe('pace after a throttle', () => {
     ['first throttle: 90% of what the provider took', UNLEARNED, 60, learned(54)],
     ['a throttle after a trickle still leaves one a minute', UNLEARNED, 0, learned(1, { ceiling: 1 })],
     ['a second throttle never raises the pace', learned(40), 60, learned(36)],
-    ['a second throttle below the pace follows the provider', learned(54), 30, learned(27, { ceiling: 30 })],
+    ['a second throttle below the pace follows the provider', learned(54), 30, learned(27, { ceiling: 54 })],
+    ['a short sample after a cooldown halves the pace at most', learned(54), 3, learned(27, { ceiling: 54 })],
+    ['a slow provider is followed down, halving each episode', learned(4), 1, learned(2, { ceiling: 4 })],
+    ['one a minute stays one a minute', learned(1), 0, learned(1, { ceiling: 1 })],
   ])('%s', (_name, pace, accepted, want) => {
     expect(paceAfterThrottle(pace, accepted, NOW)).toEqual(want);
   });

@@ -293,4 +293,12 @@ describe('reaction to one attempt', () => {
     };
     expect([0, 1, 2, 3, 4, 5, 6, 10].map(until)).toEqual([1, 2, 4, 8, 16, 32, 60, 60].map((m) => m * MIN));
   });
+
+  it('the claim that began an episode belongs to it; the next claim begins a new one', () => {
+    const strikeOf = (claimNo: number) => {
+      const r = react(input({ result: failed('throttle'), claimNo, account: { strikes: 1, episodeStartClaim: 12 } }));
+      return r.account.kind === 'cool_down' ? r.account.strike : 'none';
+    };
+    expect([11, 12, 13].map(strikeOf)).toEqual(['none', 'none', true]);
+  });
 });

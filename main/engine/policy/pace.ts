@@ -2,7 +2,8 @@
 // the facts come in, the next state comes out.
 //
 // A throttle answer (a new episode) sets the pace a little below what the provider took in the
-// minute before it, and remembers that rate as a ceiling; clean minutes of sending raise the pace
+// minute before it (a learned pace drops by a tenth to a half), and remembers that rate as a
+// ceiling; clean minutes of sending raise the pace
 // by a step at a time, never above the ceiling while it is fresh. After a long clean stretch the
 // ceiling is forgotten, so a provider that raised its limit is found again.
 import type { Limits } from '../../../shared/domain';
@@ -22,6 +23,8 @@ export const UNLEARNED: Pace = { perMinute: null, ceiling: null, ceilingUntil: 0
 
 /** Below the provider's rate by this share, so timer and delivery jitter stay under its limit. */
 const MARGIN = 0.9;
+/** One episode lowers a learned pace to no less than this share of it. */
+const MOST_DROP = 0.5;
 /** How long a ceiling holds without a throttle. */
 export const CEILING_MS = 30 * MINUTE;
 /** Each clean minute's worth of deliveries raises the pace by this share (at least one a minute). */
@@ -34,8 +37,16 @@ const STEP = 0.05;
 export function paceAfterThrottle(pace: Pace, acceptedLastMinute: number, now: number): Pace {
   const seen = Math.max(1, Math.floor(acceptedLastMinute));
   const below = Math.max(1, Math.floor(seen * MARGIN));
-  const perMinute = pace.perMinute === null ? below : Math.max(1, Math.min(below, Math.floor(pace.perMinute * MARGIN)));
-  return { perMinute, ceiling: seen, ceilingUntil: now + CEILING_MS, delivered: 0 };
+  if (pace.perMinute === null) return { perMinute: below, ceiling: seen, ceilingUntil: now + CEILING_MS, delivered: 0 };
+  // A learned pace drops by at least a tenth and at most by half: a provider still counting sends
+  // from before a cooldown refuses after a few, and that short sample must not pin the pace near
+  // zero for the ceiling's half hour. A provider that really is that slow is followed down in a few
+  // more episodes.
+  const perMinute = Math.max(
+    1,
+    Math.min(Math.floor(pace.perMinute * MARGIN), Math.max(below, Math.floor(pace.perMinute * MOST_DROP))),
+  );
+  return { perMinute, ceiling: Math.max(seen, pace.perMinute), ceilingUntil: now + CEILING_MS, delivered: 0 };
 }
 
 /** After a delivery: a minute's worth of them raises the pace one step, up to the caps and the ceiling. */

@@ -20,6 +20,9 @@ export interface AccountRuntime {
   pace: Pace;
 }
 
+/** What a reaction changes in an account's memory: kept before a commit, put back if it rolls back. */
+export type ThrottleMemory = Pick<AccountRuntime, 'gapUntil' | 'strikes' | 'episodeStartClaim' | 'pace'>;
+
 export class AccountUsageBook {
   private byId = new Map<number, AccountRuntime>();
 
@@ -46,6 +49,15 @@ export class AccountUsageBook {
     return r;
   }
 
+  remember(accountId: number, now: number): ThrottleMemory {
+    const { gapUntil, strikes, episodeStartClaim, pace } = this.get(accountId, now);
+    return { gapUntil, strikes, episodeStartClaim, pace };
+  }
+
+  restore(accountId: number, memory: ThrottleMemory, now: number): void {
+    Object.assign(this.get(accountId, now), memory);
+  }
+
   /**
    * Books one claim; returns its number among the account's claims. `gapMs` is the pause to keep
    * before the next claim (named, so a time is never passed where a length is meant).
@@ -66,6 +78,16 @@ export class AccountUsageBook {
     if (!r) return;
     r.inFlight = Math.max(0, r.inFlight - 1);
     if (refund) this.refund(accountId, claimedAt);
+  }
+
+  /**
+   * A claim whose transaction rolled back: it never happened. Its pacing gap goes too (the claim
+   * was allowed at `claimedAt`, so the gap before it had ended by then).
+   */
+  undoClaim(accountId: number, claimedAt: number): void {
+    this.recordDone(accountId, claimedAt, true);
+    const r = this.byId.get(accountId);
+    if (r) r.gapUntil = Math.min(r.gapUntil, claimedAt);
   }
 
   /** Removes one attempt's ledger time, once its refund is committed. */

@@ -157,7 +157,7 @@ export class Sender {
 
   /** Claims whose transaction was rolled back never happened: give their places back. */
   private undoClaims(pass: Pass): void {
-    for (const l of pass.launches) this.usage.recordDone(l.account.id, l.claimedAt, true);
+    for (const l of pass.launches) this.usage.undoClaim(l.account.id, l.claimedAt);
     pass.launches = [];
   }
 
@@ -335,6 +335,10 @@ export class Sender {
     const pass: Pass = { launches: [], inCommit: true, again: false, moves: [] };
     let outcome: { reaction: Reaction; breakerMove: StatusMove | null; committed: Committed } | null = null;
     const claims: Pass = { launches: [], inCommit: true, again: false, moves: [] };
+    // The reaction changes the sender's memory inside the transaction (the claims planned in it
+    // must see the new pace); a rollback puts the memory back with the rows.
+    const memory = this.usage.remember(account.id, now);
+    const streak = this.permanentStreak.get(campaign.id);
     try {
       const runtime = this.usage.get(account.id, now);
       const reaction = react({
@@ -368,7 +372,7 @@ export class Sender {
         () => {
           this.inFlight.delete(item);
           this.usage.recordDone(account.id, claimedAt, false);
-          this.noteReaction(account, campaign.id, reaction, now);
+          this.noteReaction(account, campaign.id, claimNo, reaction, now);
           // The next claims ride in the same commit.
           if (!this.stopping) this.planInto(claims);
         },
@@ -389,6 +393,9 @@ export class Sender {
       this.ctx.log.error(`Could not record the outcome for ${claimed.address}`, err);
       outcome = null;
       this.undoClaims(claims);
+      this.usage.restore(account.id, memory, now);
+      if (streak === undefined) this.permanentStreak.delete(campaign.id);
+      else this.permanentStreak.set(campaign.id, streak);
       this.forgetCaches();
       pass.again = true;
     }
@@ -426,12 +433,17 @@ export class Sender {
   }
 
   /** What a reaction means for the sender's memory (before the next claims are planned). */
-  private noteReaction(account: Account, campaignId: number, reaction: Reaction, now: number): void {
+  private noteReaction(account: Account, campaignId: number, claimNo: number, reaction: Reaction, now: number): void {
     this.permanentStreak.set(campaignId, reaction.breaker.streak);
     const runtime = this.usage.get(account.id, now);
     const a = reaction.account;
     if (a.kind === 'clear_strikes') runtime.strikes = 0;
-    if (reaction.recipient.state === 'sent') runtime.pace = paceAfterDelivery(runtime.pace, account.limits, now);
+    // A delivery claimed before the latest episode began went out at the old pace: it says
+    // nothing about the new one.
+    const beforeEpisode = runtime.episodeStartClaim !== null && claimNo <= runtime.episodeStartClaim;
+    if (reaction.recipient.state === 'sent' && !beforeEpisode) {
+      runtime.pace = paceAfterDelivery(runtime.pace, account.limits, now);
+    }
     if (a.kind === 'cool_down' && a.strike) {
       // A new episode: one strike, and the pace drops below what the provider took in the last
       // minute (this send and the others still on the wire were not taken).
