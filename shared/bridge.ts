@@ -34,6 +34,11 @@ export const WS_CLOSE_STALE_TOKEN = 4401;
  * answer is an UploadedFile whose `fileId` a request then names as its source.
  */
 export const UPLOAD_PATH = '/upload';
+/**
+ * The largest WebSocket frame the headless server reads (a request with its input). A bigger one
+ * closes the socket, so the page refuses to send it; files go through UPLOAD_PATH instead.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024;
 export const UPLOAD_TOKEN_HEADER = 'x-campaign-tray-token';
 export const UPLOAD_NAME_HEADER = 'x-file-name';
 /** The desktop shell's file channels (not contract requests: they take what the preload resolved). */

@@ -6,7 +6,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { WS_CLOSE_STALE_TOKEN, WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/bridge';
+import { MAX_FRAME_BYTES, WS_CLOSE_STALE_TOKEN, WS_PATH, WS_TOKEN_PROTOCOL_PREFIX } from '../../shared/bridge';
 import { EVENT_NAMES } from '../../shared/channels';
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { Result } from '../../shared/result';
@@ -30,8 +30,6 @@ export interface WsBinding {
   close(): Promise<void>;
 }
 
-/** A request frame. Files travel over POST /upload; an inline upload in a frame stays small. */
-export const MAX_FRAME_BYTES = 1024 * 1024;
 /** Open sockets at once: a handful of tabs, not an unbounded number of connections. */
 export const MAX_SOCKETS = 16;
 /** Refused upgrades answered (and logged) per minute before the rest get a bare 429. */

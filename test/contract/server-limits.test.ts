@@ -10,7 +10,7 @@ import { createEngine, type Engine } from '../../main/engine/engine';
 import type { Logger } from '../../main/engine/log';
 import { createDispatcher } from '../../main/rpc/dispatch';
 import { type RunningServer, startHttpServer, TOKEN_HEADER, UPLOAD_PATH } from '../../main/server/http-server';
-import { MAX_FRAME_BYTES } from '../../main/server/ws-binding';
+import { MAX_FRAME_BYTES } from '../../shared/bridge';
 import { MemorySecrets } from '../helpers/memory-secrets';
 import { tmpDir } from '../helpers/tmp';
 import { connectCaller, openSocket, type WsCaller } from './ws-caller';

@@ -441,6 +441,44 @@ describe.skipIf(skip)('a new user in Chromium against the headless server', { ti
     await shot('campaigns', { top: true });
   });
 
+  it('imports a 5 MB suppression list and a pasted list larger than one frame', async () => {
+    await nav('Suppressions');
+    // The total is shown with the browser's digit grouping.
+    const total = async () => Number((await text('suppressions-total'))?.replace(/\D/g, ''));
+    const before = await total();
+    // Five times the WebSocket's 1 MiB frame: it must travel as an upload, never inside a request.
+    const FILED = 210_000;
+    const list = Array.from({ length: FILED }, (_, i) => `listed-${String(i).padStart(6, '0')}@example.net`).join('\n');
+    expect(list.length).toBeGreaterThan(5 * 1024 * 1024);
+    await page
+      .getByRole('region', { name: 'Import a list' })
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'blocklist.txt', mimeType: 'text/plain', buffer: Buffer.from(list) });
+    await page.getByText(`${FILED} added.`).waitFor({ timeout: 60_000 });
+    await expect.poll(total, { timeout: 30_000 }).toBe(before + FILED);
+
+    // A paste over 1 MiB and 10,000 addresses goes in batches that each fit one frame.
+    const PASTED = 50_000;
+    const pasted = Array.from({ length: PASTED }, (_, i) => `pasted-${String(i).padStart(5, '0')}@example.org`).join(
+      '\n',
+    );
+    expect(pasted.length).toBeGreaterThan(1024 * 1024);
+    // As a paste lands: the whole text in one input event (typing it would take hours).
+    await page.getByLabel('Addresses (one a line)').evaluate((el, value) => {
+      const area = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+      const setter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(area), 'value')!.set!;
+      setter.call(area, value);
+      area.dispatchEvent(
+        new (globalThis as unknown as { Event: new (t: string, o: object) => unknown }).Event('input', {
+          bubbles: true,
+        }),
+      );
+    }, pasted);
+    await page.getByRole('button', { name: `Add ${PASTED} addresses` }).click();
+    await page.getByText(`${PASTED} addresses added.`).waitFor({ timeout: 60_000 });
+    await expect.poll(total, { timeout: 30_000 }).toBe(before + FILED + PASTED);
+  });
+
   it('ran without script errors or policy violations in the page', () => {
     expect(pageProblems).toEqual([]);
   });

@@ -9,8 +9,9 @@ import {
   toLocalInput,
   windowProblem,
 } from '../../renderer/src/features/senders/schedule';
-import { splitAddresses } from '../../renderer/src/features/suppressions/split-addresses';
+import { addressBatches, splitAddresses } from '../../renderer/src/features/suppressions/split-addresses';
 import { formatUntil } from '../../renderer/src/lib/format-until';
+import { MAX_FRAME_BYTES } from '../../shared/bridge';
 
 const COLUMNS = [
   { key: 'email', label: 'Email' },
@@ -114,5 +115,30 @@ describe('times in badges', () => {
     ).toBe('Resting for quota until tomorrow 09:12');
     expect(accountStateText({ code: 'ready', until: null, reason: 'x' }, now)).toBe('Ready');
     expect(accountStateText({ code: 'cooling_down', until: now - 1, reason: 'x' }, now)).toBe('Cooling down');
+  });
+});
+
+describe('addressBatches', () => {
+  it('keeps a short list in one request', () => {
+    expect(addressBatches(['a@x.org', 'b@x.org'])).toEqual([['a@x.org', 'b@x.org']]);
+    expect(addressBatches([])).toEqual([]);
+  });
+
+  it('splits a long paste into requests the contract takes and one frame carries, in order', () => {
+    const long = Array.from({ length: 60_000 }, (_, i) => `someone-${i}@a-rather-long-domain.example.org`);
+    const batches = addressBatches(long);
+    expect(batches.flat()).toEqual(long);
+    for (const b of batches) {
+      expect(b.length).toBeLessThanOrEqual(10_000);
+      const bytes = new TextEncoder().encode(
+        JSON.stringify({ id: 1, method: 'suppressions.add', input: { addresses: b, reason: 'manual' } }),
+      ).length;
+      expect(bytes).toBeLessThan(MAX_FRAME_BYTES);
+    }
+  });
+
+  it('caps the count when addresses are short', () => {
+    const short = Array.from({ length: 12_000 }, (_, i) => `${i}@x.io`);
+    expect(addressBatches(short).map((b) => b.length)).toEqual([5_000, 5_000, 2_000]);
   });
 });

@@ -3,6 +3,7 @@
 // header on file uploads. Once read it leaves the address bar (so it is not shown, bookmarked or
 // shared by copying the address) and lives in this tab's sessionStorage, so a reload still works.
 import {
+  MAX_FRAME_BYTES,
   UPLOAD_NAME_HEADER,
   UPLOAD_PATH,
   UPLOAD_TOKEN_HEADER,
@@ -51,6 +52,25 @@ function sessionStore(): Storage | null {
 }
 
 const lost = (message: string): Result<never> => ({ ok: false, error: { code: 'network', message } });
+
+/** UTF-8 bytes of a frame; only a frame that might be near the cap is encoded to count them. */
+function frameBytes(frame: string): number {
+  return frame.length * 3 <= MAX_FRAME_BYTES ? frame.length : new TextEncoder().encode(frame).length;
+}
+
+/** Why a request is not sent, when it is too large for one frame. */
+export function oversizeFrame(frame: string): Result<never> | null {
+  const bytes = frameBytes(frame);
+  if (bytes <= MAX_FRAME_BYTES) return null;
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  return {
+    ok: false,
+    error: {
+      code: 'invalid_input',
+      message: `This request is too large to send (${mb(bytes)} MB; at most ${mb(MAX_FRAME_BYTES)} MB at once). Send less at a time, or import it as a file.`,
+    },
+  };
+}
 
 export function createWsClient(location: Location): Client {
   const token = takeToken(location, window.history, sessionStore());
@@ -127,6 +147,9 @@ export function createWsClient(location: Location): Client {
       }
       const id = nextId++;
       const frame = JSON.stringify({ id, method: name, input });
+      // The server would close the socket on it, failing every other request in flight too.
+      const tooLarge = oversizeFrame(frame);
+      if (tooLarge) return Promise.resolve(tooLarge);
       return new Promise((resolve) => {
         pending.set(id, { resolve: resolve as Pending['resolve'] });
         if (socket && socket.readyState === WebSocket.OPEN) socket.send(frame);

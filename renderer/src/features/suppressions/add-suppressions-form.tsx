@@ -1,23 +1,41 @@
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { SUPPRESSION_REASONS, type SuppressionReason } from '../../../../shared/domain';
 import { ErrorNote } from '../../components/error-note';
 import { useMutate } from '../../data/hooks';
-import { splitAddresses } from './split-addresses';
+import { addressBatches, splitAddresses } from './split-addresses';
 
 export function AddSuppressionsForm() {
   const [text, setText] = useState('');
   const [reason, setReason] = useState<SuppressionReason>('manual');
   const [done, setDone] = useState<string | null>(null);
+  const [adding, setAdding] = useState<string | null>(null);
   const add = useMutate('suppressions.add');
-  const addresses = splitAddresses(text);
+  const addresses = useMemo(() => splitAddresses(text), [text]);
+  const plural = (n: number) => `${n} address${n === 1 ? '' : 'es'}`;
 
+  // A pasted list of any length goes in a batch at a time: one request must fit one frame.
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     setDone(null);
-    const r = await add.run({ addresses, reason });
-    if (r) {
+    const batches = addressBatches(addresses);
+    let added = 0;
+    let sent = 0;
+    try {
+      for (const batch of batches) {
+        if (batches.length > 1) setAdding(`Adding… ${sent.toLocaleString()} of ${addresses.length.toLocaleString()}`);
+        const r = await add.run({ addresses: batch, reason });
+        if (!r) {
+          // The error below names the address; what went before it is in, and adding it again is harmless.
+          if (sent > 0) setDone(`${plural(added)} added from the first ${sent.toLocaleString()}; the rest were not.`);
+          return;
+        }
+        added += r.added;
+        sent += batch.length;
+      }
       setText('');
-      setDone(`${r.added} address${r.added === 1 ? '' : 'es'} added.`);
+      setDone(`${plural(added)} added.`);
+    } finally {
+      setAdding(null);
     }
   };
 
@@ -41,9 +59,10 @@ export function AddSuppressionsForm() {
         </select>
       </label>
       <div className="row">
-        <button type="submit" className="primary" disabled={add.busy || addresses.length === 0}>
+        <button type="submit" className="primary" disabled={add.busy || adding !== null || addresses.length === 0}>
           Add {addresses.length > 1 ? `${addresses.length} addresses` : 'address'}
         </button>
+        {adding && <span role="status">{adding}</span>}
         {done && <span role="status">{done}</span>}
       </div>
       <ErrorNote message={add.error} />
