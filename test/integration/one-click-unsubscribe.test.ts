@@ -196,6 +196,8 @@ describe('one-click unsubscribe', () => {
       `/ct/u/${id}-${mac.slice(0, -1)}${mac.endsWith('0') ? '1' : '0'}`, // one hex digit off
       `/ct/u/${(Number.parseInt(id, 36) + 1).toString(36)}-${mac}`, // another recipient's id
       `/ct/u/zzzzzz-${mac}`, // nobody
+      `/ct/u/0-${mac}`, // id 0, which no recipient has
+      `/ct/u/zzzzzzzzzzz-${mac}`, // an id past the safe integers
       '/ct/u/not-a-token',
       `/ct/u/${token}x`,
     ];

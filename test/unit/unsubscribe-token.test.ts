@@ -3,6 +3,7 @@ import { tokenKeyLoader, UNSUBSCRIBE_KEY } from '../../main/engine/feedback/toke
 import { silentLogger } from '../../main/engine/log';
 import {
   findUnsubscribeToken,
+  isTokenShaped,
   listUnsubscribe,
   mailtoUri,
   parseOneClickBase,
@@ -29,6 +30,16 @@ describe('unsubscribe tokens', () => {
     expect(verifyUnsubscribeToken(Buffer.alloc(32, 8), t, 42, 'bob@example.org')).toBe(false);
     expect(verifyUnsubscribeToken(KEY, `${t.slice(0, -1)}0`, 42, 'bob@example.org')).toBe(t.endsWith('0'));
     expect(tokenRecipientId('16-xyz')).toBeNull();
+  });
+
+  it('a token naming no possible recipient id is not token-shaped and verifies for nobody', () => {
+    const mac = unsubscribeToken(KEY, 42, 'bob@example.org').split('-')[1]!;
+    for (const t of [`0-${mac}`, `zzzzzzzzzzz-${mac}`]) {
+      expect(tokenRecipientId(t)).toBeNull();
+      expect(isTokenShaped(t)).toBe(false);
+      expect(verifyUnsubscribeToken(KEY, t, null, '')).toBe(false);
+    }
+    expect(isTokenShaped(`16-${mac}`)).toBe(true);
   });
 
   it('rides in a plus-addressed mailto only for the sending mailbox where plus addressing works', () => {

@@ -3,7 +3,7 @@
 // mailto unsubscribe (record, mark, suppression, the campaign's count) and announced the same way.
 // The HTTP side (main/server/unsubscribe-listener.ts) only carries requests here.
 import type { EngineContext } from '../context';
-import { isTokenShaped, tokenRecipientId, verifyUnsubscribeToken } from '../messages/unsubscribe';
+import { isTokenShaped, tokenRecipientId, unsubscribeToken, verifyUnsubscribeToken } from '../messages/unsubscribe';
 import { transition } from '../policy/lifecycle';
 import type { SentRef } from '../store/feedback';
 import { announceFeedback } from './announce';
@@ -31,9 +31,14 @@ export function oneClickUnsubscribe(
     if (!isTokenShaped(token)) return 'unknown';
     const key = await tokenKey();
     if (!key) return 'unavailable';
-    const id = tokenRecipientId(token.toLowerCase())!;
+    const id = tokenRecipientId(token.toLowerCase());
+    // The MAC is computed even for an id we do not have (or that cannot exist), so the answer
+    // takes as long either way.
+    if (id === null) {
+      unsubscribeToken(key, 1, '');
+      return 'unknown';
+    }
     const ref = store.feedback.byRecipientId(id);
-    // The MAC is compared even for an id we do not have, so the answer takes as long either way.
     const signed = verifyUnsubscribeToken(key, token, id, ref?.addressKey ?? '');
     return ref && signed ? ref : 'unknown';
   };

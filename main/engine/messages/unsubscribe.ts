@@ -125,9 +125,9 @@ export function unsubscribeToken(key: Buffer, recipientId: number, addressKey: s
   return `${id36}-${mac(key, id36, addressKey)}`;
 }
 
-/** Whether a string has a token's shape (it says nothing about who signed it). */
+/** Whether a string has a token's shape, naming a possible recipient id (it says nothing about who signed it). */
 export function isTokenShaped(s: string): boolean {
-  return TOKEN.test(s.toLowerCase());
+  return tokenRecipientId(s.toLowerCase()) !== null;
 }
 
 /** The recipient id a token names, unverified; null when it is not a token at all. */
@@ -137,9 +137,15 @@ export function tokenRecipientId(token: string): number | null {
   return Number.isSafeInteger(id) && id > 0 ? id : null;
 }
 
-export function verifyUnsubscribeToken(key: Buffer, token: string, recipientId: number, addressKey: string): boolean {
+export function verifyUnsubscribeToken(
+  key: Buffer,
+  token: string,
+  recipientId: number | null,
+  addressKey: string,
+): boolean {
   const t = token.toLowerCase();
-  if (tokenRecipientId(t) !== recipientId) return false;
+  // A token naming no possible id (0, or past the safe integers) matches nothing, not even null.
+  if (recipientId === null || tokenRecipientId(t) !== recipientId) return false;
   const expected = Buffer.from(unsubscribeToken(key, recipientId, addressKey));
   const given = Buffer.from(t);
   return expected.length === given.length && timingSafeEqual(expected, given);
