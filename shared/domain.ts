@@ -205,22 +205,24 @@ export type SkipReason = (typeof SKIP_REASONS)[number];
 
 /**
  * What is known about a row whose outcome is unknown. `stopped`: the app stopped while the row was
- * claimed (it may never have reached the wire). `interrupted`: the connection broke after the
- * whole message was handed over, before an answer came.
+ * claimed (it may never have reached the wire). `interrupted`: the connection broke while the
+ * message was on its way (for SMTP, after all of it was handed over), before an answer came.
  */
 export const UNCERTAIN_CAUSES = ['stopped', 'interrupted'] as const;
 export type UncertainCause = (typeof UNCERTAIN_CAUSES)[number];
 
 /**
  * How far an uncertain row's handover got. `smtp_body_sent`: the whole message went to the SMTP
- * server (the final CRLF.CRLF after DATA) and no reply came. `gmail_body_sent`: the whole request
- * went to the Gmail API and no answer came. `outbox_written`: the app stopped after the local test
+ * server (the final CRLF.CRLF after DATA) and no reply came. `gmail_body_sent` (a stored name;
+ * it claims less than it says): the request to the Gmail API was under way after connecting and no
+ * answer came. Whether its body had finished uploading is not known: the HTTP client (fetch) does
+ * not report it, so Gmail may or may not have the message. `outbox_written`: the app stopped after the local test
  * outbox had stored the message. `app_stopped`: the app stopped while the row was on the wire;
  * nothing durable says how far it got (the send path writes nothing per step, to stay fast).
  */
 export const HANDOVER_STAGES = ['smtp_body_sent', 'gmail_body_sent', 'outbox_written', 'app_stopped'] as const;
 export type HandoverStage = (typeof HANDOVER_STAGES)[number];
-/** The stages a transport reports itself, when the whole message left and no answer came. */
+/** The stages a transport reports itself, when the message was on its way and no answer came. */
 export type WireHandover = Extract<HandoverStage, 'smtp_body_sent' | 'gmail_body_sent'>;
 
 export interface UncertainRow {

@@ -71,7 +71,10 @@ describe('UncertainRows', () => {
         'smtp@example.test',
         'The whole message reached the mail server; the connection broke before it confirmed.Connection closed (ECONNRESET)',
       ],
-      ['gmail@example.test', 'The whole message reached Gmail; no answer came back.socket hang up'],
+      [
+        'gmail@example.test',
+        'The request to Gmail was under way; no answer came. Gmail may or may not have sent it.socket hang up',
+      ],
       ['copied@example.test', 'The local outbox stored this message before the app stopped: it arrived there.'],
       ['stopped@example.test', 'The app stopped while this was being sent.'],
     ]);

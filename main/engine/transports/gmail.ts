@@ -111,7 +111,8 @@ export function createGmailTransport(deps: GmailTransportDeps): Transport {
       );
       return { response: res.data.id ? `Gmail message ${res.data.id}` : `HTTP ${res.status}` };
     } catch (err) {
-      // No answer after the request went out (reset, timeout): Google may have sent it.
+      // Connected, then no answer (reset, timeout): Google may have sent it. fetch does not say
+      // whether the body had finished uploading, so the stage claims only that it was under way.
       const f = googleFailure(err);
       if (f.source === 'network' && !NEVER_CONNECTED.has(f.code ?? '')) {
         throw new TransportError({

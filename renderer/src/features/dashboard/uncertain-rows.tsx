@@ -11,7 +11,7 @@ import { formatTime } from '../../lib/format';
 
 const HANDOVER = {
   smtp_body_sent: 'The whole message reached the mail server; the connection broke before it confirmed.',
-  gmail_body_sent: 'The whole message reached Gmail; no answer came back.',
+  gmail_body_sent: 'The request to Gmail was under way; no answer came. Gmail may or may not have sent it.',
   outbox_written: 'The local outbox stored this message before the app stopped: it arrived there.',
   app_stopped: 'The app stopped while this was being sent.',
 } as const;
