@@ -4,6 +4,8 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appHandlers } from '../../main/engine/api/app-api';
+import { createProcessor } from '../../main/engine/feedback/process';
+import { tokenKeyLoader } from '../../main/engine/feedback/token-key';
 import { silentLogger } from '../../main/engine/log';
 import {
   type RunningListener,
@@ -221,6 +223,66 @@ describe('one-click unsubscribe', () => {
     expect((await harness.call('feedback.counts', { campaignId })).unsubscribe).toBe(0);
     // The link works without the base path too, for a proxy that strips it.
     expect((await oneClick(port, `/u/${token}`)).status).toBe(200);
+  });
+
+  it("a deleted campaign's links still unsubscribe, by one click and by mail, even once its ids are reused", async () => {
+    const { harness, port } = await setUp();
+    const { campaignId, raw } = await sendCampaign(harness, ['ada@example.test', 'bob@example.test']);
+    const adaLink = linkPath(raw.get('ada@example.test')!);
+    const bobSubject = decodeURIComponent(
+      headerOf(raw.get('bob@example.test')!, 'List-Unsubscribe')!.match(/\?subject=([^>]+)>/)![1]!,
+    );
+    const adaId = recipientId(harness, campaignId, 'ada@example.test');
+    await harness.call('campaigns.delete', { id: campaignId });
+
+    // A new campaign's recipient may get a deleted one's id: their links are told apart by the MAC.
+    const [outbox] = await harness.call('accounts.list', {});
+    const next = await harness.call('campaigns.create', { name: 'Summer', pool: [outbox!.id] });
+    addRecipients(harness, next.id, ['carol@example.test']);
+    expect(recipientId(harness, next.id, 'carol@example.test')).toBe(adaId);
+
+    expect((await request(port, 'GET', adaLink)).status).toBe(200);
+    const done = await oneClick(port, adaLink);
+    expect(done.status).toBe(200);
+    expect(done.body).toMatch(/You are unsubscribed/);
+    expect(harness.engine.store.suppressions.has('ada@example.test')).toBe(true);
+    expect(harness.engine.store.suppressions.has('carol@example.test')).toBe(false);
+    expect((await harness.call('feedback.counts', { campaignId: next.id })).unsubscribe).toBe(0);
+    expect((await oneClick(port, adaLink)).status).toBe(200);
+
+    // The mailto request lands in the sending mailbox; the reader finds the token in its subject.
+    const process = createProcessor(
+      { store: harness.engine.store, clock: harness.clock },
+      tokenKeyLoader(harness.secrets, silentLogger),
+    );
+    const request_ = [
+      'From: bob@example.test',
+      'To: ana@example.com',
+      `Subject: ${bobSubject}`,
+      'Message-ID: <u-1@example.test>',
+      '',
+      '',
+    ];
+    const result = await process(outbox!.id, {
+      mailboxId: 'imap:1:1',
+      cursor: '1:1',
+      raw: Buffer.from(request_.join('\r\n')),
+      receivedAt: null,
+    });
+    expect(result.kept?.suppressed).toBe(true);
+    expect(harness.engine.store.suppressions.has('bob@example.test')).toBe(true);
+
+    const lines = (await harness.call('activity.list', {}))
+      .map((a) => a.message)
+      .filter((m) => /deleted campaign/.test(m));
+    expect(lines).toEqual([
+      'ada@example.test unsubscribed with the one-click link (deleted campaign “Spring”); the address is now suppressed',
+    ]);
+    // Nothing else of a deleted recipient is kept: the address, for this, and nothing more.
+    expect(harness.sql().prepare('SELECT * FROM deleted_recipients ORDER BY recipient_id').all()).toEqual([
+      expect.objectContaining({ address: 'ada@example.test', campaign_name: 'Spring' }),
+      expect.objectContaining({ address: 'bob@example.test', campaign_name: 'Spring' }),
+    ]);
   });
 
   it('serves nothing else of the app: no page, no API, no file, no WebSocket', async () => {

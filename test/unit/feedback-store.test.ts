@@ -247,3 +247,64 @@ describe('feedback without a mailbox (migration)', () => {
     db.close();
   });
 });
+
+describe('deleting a campaign', () => {
+  it('keeps the address of each row that was sent or may have been, and nothing of the rest', () => {
+    const { store, campaign, file, now } = seeded();
+    store.recipients.insertMany(
+      campaign.id,
+      ['c@x.test', 'd@x.test'].map((a) => ({ address: a, addressKey: a, fields: {} })),
+      now,
+    );
+    const sql = openSql(file);
+    sql.prepare("UPDATE recipients SET state = 'uncertain' WHERE address = 'b@x.test'").run();
+    sql.prepare("UPDATE recipients SET state = 'failed' WHERE address = 'c@x.test'").run();
+    const ids = Object.fromEntries(
+      (sql.prepare('SELECT id, address FROM recipients').all() as { id: number; address: string }[]).map((r) => [
+        r.address,
+        r.id,
+      ]),
+    );
+    expect(store.deleteCampaign(campaign.id, now + 1)).toBe(true);
+    expect(sql.prepare('SELECT count(*) AS n FROM recipients').get()).toEqual({ n: 0 });
+    expect(store.feedback.byRecipientId(ids['a@x.test']!)).toBeNull();
+    expect(store.feedback.keptByRecipientId(ids['a@x.test']!)).toEqual([
+      { recipientId: ids['a@x.test'], address: 'a@x.test', addressKey: 'a@x.test', campaignName: 'Spring' },
+    ]);
+    expect(store.feedback.keptByRecipientId(ids['b@x.test']!)).toHaveLength(1);
+    // Failed and never-sent rows carried no link that reached anyone.
+    expect(store.feedback.keptByRecipientId(ids['c@x.test']!)).toEqual([]);
+    expect(store.feedback.keptByRecipientId(ids['d@x.test']!)).toEqual([]);
+    expect(sql.prepare('SELECT * FROM deleted_recipients ORDER BY address').all()).toEqual([
+      {
+        recipient_id: ids['a@x.test'],
+        address: 'a@x.test',
+        address_key: 'a@x.test',
+        campaign_name: 'Spring',
+        deleted_at: now + 1,
+      },
+      {
+        recipient_id: ids['b@x.test'],
+        address: 'b@x.test',
+        address_key: 'b@x.test',
+        campaign_name: 'Spring',
+        deleted_at: now + 1,
+      },
+    ]);
+    sql.close();
+  });
+
+  it('the migration adds the table to a database that has campaigns and leaves them as they were', () => {
+    const file = path.join(tmpDir(), DB_FILE);
+    const before = migrations.findIndex((m) => m.name.startsWith('addresses of deleted campaigns'));
+    const old = openDatabase(file, migrations.slice(0, before));
+    old.exec(`INSERT INTO campaigns (id, name, template, status, position, retry, unsubscribe, created_at, updated_at)
+      VALUES (1, 'Spring', '{}', 'done', 1, '{}', '{}', 0, 0);`);
+    old.close();
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(migrations.length);
+    expect(db.prepare('SELECT name FROM campaigns').all()).toEqual([{ name: 'Spring' }]);
+    expect(db.prepare('SELECT count(*) AS n FROM deleted_recipients').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});

@@ -115,7 +115,7 @@ export function campaignHandlers(
       const c = get(id);
       const refusal = deletable(c.status);
       if (refusal) throw new AppError('conflict', refusal);
-      store.campaigns.remove(id);
+      store.deleteCampaign(id, clock.now());
       ctx.activity('info', `Campaign “${c.name}” deleted.`);
       changed(null);
       return { deleted: true as const };

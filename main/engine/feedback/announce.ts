@@ -8,6 +8,19 @@ export function announceFeedback(
   accountId: number | null,
   r: CommitResult,
 ): void {
+  if (r.kept) {
+    // The campaign is gone, so nothing is counted; the suppression alone keeps the promise. A
+    // request for an address already suppressed (asked twice, read twice) says nothing.
+    const { ref, via, suppressed } = r.kept;
+    if (!suppressed) return;
+    const how = via === 'one_click' ? 'with the one-click link' : 'by mail';
+    ctx.activity(
+      'info',
+      `${ref.address} unsubscribed ${how} (deleted campaign “${ref.campaignName}”); the address is now suppressed`,
+      accountId === null ? {} : { accountId },
+    );
+    return;
+  }
   if (!r.recorded || !r.item || !r.reaction) return;
   const campaignId = r.item.campaignId;
   ctx.activity(r.reaction.activity.level, r.reaction.activity.message, {

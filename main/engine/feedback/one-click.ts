@@ -5,7 +5,7 @@
 import type { EngineContext } from '../context';
 import { isTokenShaped, tokenRecipientId, unsubscribeToken, verifyUnsubscribeToken } from '../messages/unsubscribe';
 import { transition } from '../policy/lifecycle';
-import type { SentRef } from '../store/feedback';
+import type { KeptRef, SentRef } from '../store/feedback';
 import { announceFeedback } from './announce';
 import { DEFAULT_FEEDBACK_POLICY, type FeedbackPolicy, reactToFeedback } from './reaction';
 
@@ -27,7 +27,9 @@ export function oneClickUnsubscribe(
 ): OneClickUnsubscribe {
   const { store } = ctx;
 
-  const resolve = async (token: string): Promise<SentRef | 'unknown' | 'unavailable'> => {
+  type Found = { live: SentRef } | { kept: KeptRef };
+
+  const resolve = async (token: string): Promise<Found | 'unknown' | 'unavailable'> => {
     if (!isTokenShaped(token)) return 'unknown';
     const key = await tokenKey();
     if (!key) return 'unavailable';
@@ -39,20 +41,28 @@ export function oneClickUnsubscribe(
       return 'unknown';
     }
     const ref = store.feedback.byRecipientId(id);
-    const signed = verifyUnsubscribeToken(key, token, id, ref?.addressKey ?? '');
-    return ref && signed ? ref : 'unknown';
+    if (verifyUnsubscribeToken(key, token, id, ref?.addressKey ?? '') && ref) return { live: ref };
+    // A recipient of a deleted campaign (its id may since belong to someone else).
+    const kept = store.feedback.keptByRecipientId(id).find((k) => verifyUnsubscribeToken(key, token, id, k.addressKey));
+    return kept ? { kept } : 'unknown';
   };
 
   return {
     async check(token) {
-      const ref = await resolve(token);
-      return typeof ref === 'string' ? ref : 'valid';
+      const found = await resolve(token);
+      return typeof found === 'string' ? found : 'valid';
     },
 
     async confirm(token) {
-      const ref = await resolve(token);
-      if (typeof ref === 'string') return ref;
+      const found = await resolve(token);
+      if (typeof found === 'string') return found;
       const now = ctx.clock.now();
+      if ('kept' in found) {
+        const kept = store.commitKeptUnsubscribe({ origin: { kind: 'one_click' }, ref: found.kept, now });
+        announceFeedback(ctx, null, kept);
+        return kept.kept?.suppressed ? 'unsubscribed' : 'already';
+      }
+      const ref = found.live;
       // One source per recipient: the unique key that makes a repeated request record nothing.
       const result = store.commitFeedback(
         {

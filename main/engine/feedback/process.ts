@@ -1,7 +1,7 @@
 // One message read from a mailbox, start to finish: parse, classify, match, react, and commit the
 // consequence together with the reader's cursor. Pure steps around one store transaction.
 import type { EngineContext } from '../context';
-import { verifyUnsubscribeToken } from '../messages/unsubscribe';
+import { tokenRecipientId, verifyUnsubscribeToken } from '../messages/unsubscribe';
 import { transition } from '../policy/lifecycle';
 import type { CommitResult, FeedbackInput } from '../store/feedback';
 import { classifyMail } from './classify';
@@ -47,7 +47,23 @@ export function createProcessor(
     // The notice's own Message-ID identifies it across folders and a reset mailbox (new UIDVALIDITY).
     const own = mail.headers['message-id']?.[0]?.match(/<[^<>\s]+>/)?.[0];
     const source = own ? `mid:${own}` : m.mailboxId;
-    if (match.kind === 'unrelated' || match.recipient === null) return commit(source, null);
+    if (match.kind === 'unrelated' || match.recipient === null) {
+      // A token of a deleted campaign's recipient still unsubscribes its address.
+      const token = verdict.kind === 'unsubscribe' ? verdict.token : null;
+      const id = token ? tokenRecipientId(token) : null;
+      const kept =
+        token && key && id !== null
+          ? store.feedback.keptByRecipientId(id).find((k) => verifyUnsubscribeToken(key, token, id, k.addressKey))
+          : undefined;
+      if (kept) {
+        return store.commitKeptUnsubscribe({
+          origin: { kind: 'mailbox', accountId, cursor: m.cursor },
+          ref: kept,
+          now: ctx.clock.now(),
+        });
+      }
+      return commit(source, null);
+    }
     return commit(source, {
       kind: match.kind,
       recipient: match.recipient,

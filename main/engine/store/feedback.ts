@@ -19,6 +19,14 @@ export interface SentRef {
   addressKey: string;
 }
 
+/** A recipient of a deleted campaign, kept only so that the unsubscribe links it was sent still work. */
+export interface KeptRef {
+  recipientId: number;
+  address: string;
+  addressKey: string;
+  campaignName: string;
+}
+
 /** Where a notice came from: a mailbox, read up to `cursor`, or the one-click unsubscribe endpoint. */
 export type FeedbackOrigin = { kind: 'mailbox'; accountId: number; cursor: string } | { kind: 'one_click' };
 
@@ -101,6 +109,8 @@ export interface CommitResult {
   reaction: FeedbackReaction | null;
   item: FeedbackItem | null;
   paused: { campaignId: number; name: string; from: CampaignStatus; reason: string } | null;
+  /** An unsubscribe for a recipient of a deleted campaign: its address, and whether it was newly suppressed. */
+  kept?: { ref: KeptRef; via: FeedbackOrigin['kind']; suppressed: boolean };
 }
 
 interface ItemRow {
@@ -170,6 +180,19 @@ export function feedbackRepo(db: Db) {
       'SELECT count(DISTINCT recipient_id) AS n FROM feedback WHERE campaign_id = ? AND kind = ?',
     ),
   );
+  const keptBy = lazy(() =>
+    db.prepare<[number], { address: string; address_key: string; campaign_name: string }>(
+      'SELECT address, address_key, campaign_name FROM deleted_recipients WHERE recipient_id = ?',
+    ),
+  );
+  const keepStmt = lazy(() =>
+    db.prepare<[number, number]>(
+      `INSERT INTO deleted_recipients (recipient_id, address, address_key, campaign_name, deleted_at)
+       SELECT r.id, r.address, r.address_key, c.name, ? FROM recipients r JOIN campaigns c ON c.id = r.campaign_id
+       WHERE r.campaign_id = ? AND r.state IN ('sent', 'uncertain')
+       ON CONFLICT DO NOTHING`,
+    ),
+  );
   const toRef = (r: { id: number; campaign_id: number; address: string; address_key: string } | undefined) =>
     r ? { recipientId: r.id, campaignId: r.campaign_id, address: r.address, addressKey: r.address_key } : null;
 
@@ -210,6 +233,21 @@ export function feedbackRepo(db: Db) {
     },
     byRecipientId(id: number): SentRef | null {
       return toRef(recipientBy().get(id));
+    },
+    /** The kept addresses of deleted campaigns' recipients with this id (usually none, rarely more). */
+    keptByRecipientId(id: number): KeptRef[] {
+      return keptBy()
+        .all(id)
+        .map((r) => ({
+          recipientId: id,
+          address: r.address,
+          addressKey: r.address_key,
+          campaignName: r.campaign_name,
+        }));
+    },
+    /** Keeps the address of each recipient of a campaign that was sent, or may have been (before deleting it). */
+    keepForUnsubscribe(campaignId: number, now: number): number {
+      return keepStmt().run(now, campaignId).changes;
     },
 
     /** What the reaction policy reads about a notice's recipient and campaign (inside the commit). */

@@ -275,6 +275,24 @@ CREATE INDEX feedback_recipient ON feedback (recipient_id);
 CREATE UNIQUE INDEX feedback_without_mailbox ON feedback (source) WHERE account_id IS NULL;
 `,
   },
+  {
+    version: 8,
+    name: 'addresses of deleted campaigns, kept so their unsubscribe links still work',
+    // Deleting a campaign deletes its recipients, yet mail already delivered carries their tokens
+    // (recipient id + MAC over the address). Only the address survives, for rows that were sent
+    // or may have been; nothing else of the recipient is kept. Recipient ids may be reused by
+    // later imports (no AUTOINCREMENT), hence the address in the key.
+    sql: `
+CREATE TABLE deleted_recipients (
+  recipient_id INTEGER NOT NULL,
+  address TEXT NOT NULL,
+  address_key TEXT NOT NULL,
+  campaign_name TEXT NOT NULL,
+  deleted_at INTEGER NOT NULL,
+  PRIMARY KEY (recipient_id, address_key)
+) STRICT, WITHOUT ROWID;
+`,
+  },
 ];
 
 /** Throws if versions are not 1, 2, 3 … in order: a misnumbered file must never ship. */

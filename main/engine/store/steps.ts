@@ -14,6 +14,7 @@ import type {
   FeedbackOrigin,
   FeedbackReaction,
   feedbackRepo,
+  KeptRef,
 } from './feedback';
 import type { importStagingRepo, StagedCommit } from './import-staging';
 import type { NewRecipient, recipientsRepo } from './recipients';
@@ -109,6 +110,35 @@ export function storeSteps(db: Db, r: Repos) {
         }
         if (origin.kind === 'mailbox') r.feedback.advanceCursor(origin.accountId, origin.cursor, now);
         return result;
+      },
+    ),
+
+    /**
+     * Deletes a campaign with its recipients, keeping the address of each one that was sent (or
+     * may have been), so an unsubscribe link in mail already delivered still suppresses it.
+     */
+    deleteCampaign: db.transaction((id: number, now: number): boolean => {
+      r.feedback.keepForUnsubscribe(id, now);
+      return r.campaigns.remove(id);
+    }),
+
+    /**
+     * An unsubscribe for a recipient of a deleted campaign: the address is suppressed (there is no
+     * campaign left to count it for) and, for a mailbox, the reader's cursor moves, together.
+     */
+    commitKeptUnsubscribe: db.transaction(
+      (input: { origin: FeedbackOrigin; ref: KeptRef; now: number }): CommitResult => {
+        const { origin, ref, now } = input;
+        const source = origin.kind === 'mailbox' ? 'feedback:unsubscribe' : 'one-click';
+        const added = r.suppressions.add([{ address: ref.address, key: ref.addressKey }], 'unsubscribed', source, now);
+        if (origin.kind === 'mailbox') r.feedback.advanceCursor(origin.accountId, origin.cursor, now);
+        return {
+          recorded: false,
+          reaction: null,
+          item: null,
+          paused: null,
+          kept: { ref, via: origin.kind, suppressed: added > 0 },
+        };
       },
     ),
 

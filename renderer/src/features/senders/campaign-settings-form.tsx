@@ -52,7 +52,8 @@ export function CampaignSettingsForm({ campaign }: { campaign: CampaignSummary }
   const onDelete = async () => {
     const yes = await confirm(
       'Delete campaign?',
-      `"${campaign.name}" and all its recipients will be deleted. This cannot be undone.`,
+      `"${campaign.name}" and all its recipients will be deleted. This cannot be undone. ` +
+        'The addresses it was sent to are kept, only so that unsubscribe links in mail already delivered still work.',
       'Delete',
     );
     if (yes && (await remove.run({ id: campaign.id }))) navigate({ name: 'campaigns' });
