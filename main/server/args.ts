@@ -20,9 +20,12 @@ export interface OneClickOptions {
   /** Where the endpoint's own listener binds (the proxy forwards to it). */
   host: string;
   port: number;
+  /** The reverse proxy on this machine sets X-Forwarded-For to the client's address. */
+  trustProxy: boolean;
 }
 
-const USAGE = 'Usage: serve [--port N] [--data-dir DIR] [--unsubscribe-url https://… --unsubscribe-listen [HOST:]PORT]';
+const USAGE =
+  'Usage: serve [--port N] [--data-dir DIR] [--unsubscribe-url https://… --unsubscribe-listen [HOST:]PORT [--unsubscribe-trust-proxy]]';
 
 /** "8090", "127.0.0.1:8090", "[::1]:8090" or "0.0.0.0:8090"; the host defaults to loopback. */
 export function parseListen(v: string): { host: string; port: number } {
@@ -55,6 +58,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   let dataDir: string | null = null;
   let unsubscribeUrl: string | null = null;
   let unsubscribeListen: { host: string; port: number } | null = null;
+  let trustProxy = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split(/=(.*)/s, 2) : [arg, undefined];
@@ -85,6 +89,11 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       case '--unsubscribe-listen':
         unsubscribeListen = parseListen(value());
         break;
+      case '--unsubscribe-trust-proxy':
+        if (inline !== undefined)
+          throw new AppError('invalid_input', `--unsubscribe-trust-proxy takes no value. ${USAGE}`);
+        trustProxy = true;
+        break;
       default:
         throw new AppError('invalid_input', `Unknown option "${arg}". ${USAGE}`);
     }
@@ -96,6 +105,13 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         '(where its listener binds, behind your reverse proxy).',
     );
   }
-  const oneClick = unsubscribeUrl && unsubscribeListen ? { baseUrl: unsubscribeUrl, ...unsubscribeListen } : null;
+  if (trustProxy && unsubscribeUrl === null) {
+    throw new AppError(
+      'invalid_input',
+      '--unsubscribe-trust-proxy belongs to the one-click unsubscribe endpoint: give --unsubscribe-url and --unsubscribe-listen too.',
+    );
+  }
+  const oneClick =
+    unsubscribeUrl && unsubscribeListen ? { baseUrl: unsubscribeUrl, ...unsubscribeListen, trustProxy } : null;
   return { port, dataDir: dataDir ?? defaultDataDir(env), oneClick };
 }

@@ -46,6 +46,7 @@ async function main() {
         basePath: new URL(opts.oneClick.baseUrl).pathname.replace(/\/+$/, ''),
         unsubscribe: engine.unsubscribe,
         log,
+        trustProxy: opts.oneClick.trustProxy,
       });
     } catch (err) {
       await engine.stop();

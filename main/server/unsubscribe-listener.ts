@@ -3,31 +3,52 @@
 //   POST /u/<token> with List-Unsubscribe=One-Click   suppresses the token's recipient;
 //   GET  /u/<token>                                  a confirmation page whose button POSTs (mail
 //                                                    scanners fetch links, so a GET changes nothing).
-// Every other path is 404: no page, no API, no WebSocket, no file. Requests are rate-limited per
-// client address, bodies are small, and a bad token gets the same 404 as a path that never existed.
+// Every other path is 404: no page, no API, no WebSocket, no file. Requests are rate-limited (per
+// client, and requests with a valid token on a budget of their own), bodies are small, and a bad
+// token gets the same 404 as a path that never existed.
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { isIP } from 'node:net';
 import type { OneClickUnsubscribe } from '../engine/feedback/one-click';
 import type { Logger } from '../engine/log';
 import { ONE_CLICK_PREFIX } from '../engine/messages/unsubscribe';
-import { type BucketLimits, TokenBuckets } from './token-bucket';
+import { clientAddress, clientKey } from './client-address';
+import { type BucketLimits, type Take, TokenBuckets } from './token-bucket';
 
-export interface UnsubscribeListenerLimits extends BucketLimits {
+export interface UnsubscribeListenerLimits {
+  /** Each client (an IPv4 address, an IPv6 /64): every request that does not carry a valid token. */
+  client: BucketLimits;
+  /** Each valid token: a mail app retrying, a person, a link scanner or two, and no more. */
+  token: BucketLimits;
+  /**
+   * All requests with a valid token together. They are never charged to their client, so a flood
+   * of other requests from the same address (or from everyone behind one proxy) cannot starve them.
+   */
+  valid: Omit<BucketLimits, 'maxClients'>;
   maxBodyBytes: number;
 }
 
 /**
  * Generous enough for a mail provider that posts many users' requests from one address, tight
- * enough that nobody can hammer the database: 30 at once, then one a second.
+ * enough that nobody can hammer the database: per client 30 at once, then one a second; per valid
+ * token 10, then one every 10 s; all valid requests 300 at once, then 20 a second.
  */
 export const DEFAULT_LISTENER_LIMITS: UnsubscribeListenerLimits = {
-  burst: 30,
-  perSecond: 1,
-  maxClients: 10_000,
+  client: { burst: 30, perSecond: 1, maxClients: 10_000 },
+  token: { burst: 10, perSecond: 0.1, maxClients: 10_000 },
+  valid: { burst: 300, perSecond: 20 },
   // The body is "List-Unsubscribe=One-Click", or that one field as multipart/form-data.
   maxBodyBytes: 4_096,
 };
+
+/** How long a signing key that could not be read (a locked keychain) is not asked for again. */
+const KEY_RETRY_MS = 5_000;
+
+export interface ListenerLimitsInput {
+  client?: Partial<BucketLimits>;
+  token?: Partial<BucketLimits>;
+  valid?: Partial<UnsubscribeListenerLimits['valid']>;
+  maxBodyBytes?: number;
+}
 
 export interface UnsubscribeListenerOptions {
   host: string;
@@ -37,7 +58,12 @@ export interface UnsubscribeListenerOptions {
   basePath: string;
   unsubscribe: OneClickUnsubscribe;
   log: Logger;
-  limits?: Partial<UnsubscribeListenerLimits>;
+  /**
+   * Whether the reverse proxy on this machine sets X-Forwarded-For to the client's address (off
+   * unless the user says so: otherwise the header is the client's own words).
+   */
+  trustProxy?: boolean;
+  limits?: ListenerLimitsInput;
   /** The rate limiter's clock (real time unless a test moves it). */
   now?: () => number;
 }
@@ -82,19 +108,6 @@ const CONFIRM_PAGE = page(
     '<form method="post"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">Unsubscribe</button></form>',
 );
 const DONE_PAGE = page('You are unsubscribed', '<p>You will not receive these emails again.</p>');
-
-/** The client's address: the socket's, or the one a reverse proxy on this machine forwarded. */
-export function clientAddress(req: http.IncomingMessage): string {
-  const peer = req.socket.remoteAddress ?? '';
-  const loopback = peer === '::1' || peer.startsWith('127.') || peer.startsWith('::ffff:127.');
-  const forwarded = req.headers['x-forwarded-for'];
-  if (loopback && typeof forwarded === 'string') {
-    // The proxy appends the address it saw last; anything before it came from the client.
-    const last = forwarded.split(',').pop()?.trim() ?? '';
-    if (isIP(last)) return last;
-  }
-  return peer;
-}
 
 /** The token of a one-click path, with or without the base URL's path in front; else null. */
 export function tokenOfPath(urlPath: string, basePath: string): string | null {
@@ -162,21 +175,47 @@ function readBody(req: http.IncomingMessage, max: number): Promise<string | null
 }
 
 export function startUnsubscribeListener(opts: UnsubscribeListenerOptions): Promise<RunningListener> {
-  const limits = { ...DEFAULT_LISTENER_LIMITS, ...opts.limits };
-  const buckets = new TokenBuckets(limits);
+  const d = DEFAULT_LISTENER_LIMITS;
+  const l = opts.limits ?? {};
+  const limits: UnsubscribeListenerLimits = {
+    client: { ...d.client, ...l.client },
+    token: { ...d.token, ...l.token },
+    valid: { ...d.valid, ...l.valid },
+    maxBodyBytes: l.maxBodyBytes ?? d.maxBodyBytes,
+  };
+  const clients = new TokenBuckets(limits.client);
+  const tokens = new TokenBuckets(limits.token);
+  const valid = new TokenBuckets({ ...limits.valid, maxClients: 1 });
   const now = opts.now ?? Date.now;
+  const trustProxy = opts.trustProxy ?? false;
+  let keyDownUntil = 0;
+  /** A valid token's own budget first, so one recipient repeating their link cannot spend everyone's. */
+  const takeValid = (token: string, t: number): Take => {
+    const own = tokens.take(token.toLowerCase(), t);
+    return own.ok ? valid.take('', t) : own;
+  };
   const server = http.createServer({ maxHeaderSize: 8_192, requestTimeout: 15_000, headersTimeout: 10_000 });
   server.maxConnections = 512;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const take = buckets.take(clientAddress(req), now());
+    const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+    const token = tokenOfPath(urlPath, opts.basePath);
+    // A request that can act on a token is checked before it is charged (an HMAC and one indexed
+    // read, no more than parsing the request costs): a valid one spends the valid requests' budget,
+    // never its client's, which every other request from that address shares.
+    const acts = token !== null && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST');
+    // A locked keychain is asked again only every few seconds, not once per request of a flood.
+    const found = !acts ? null : now() < keyDownUntil ? 'unavailable' : await opts.unsubscribe.check(token);
+    if (found === 'unavailable') keyDownUntil = now() + KEY_RETRY_MS;
+    const take =
+      token !== null && found === 'valid'
+        ? takeValid(token, now())
+        : clients.take(clientKey(clientAddress(req, trustProxy)), now());
     if (!take.ok) {
       req.resume();
       answer(res, 429, 'Too many requests.', { 'Retry-After': String(take.retryAfterSeconds), Connection: 'close' });
       return;
     }
-    const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
-    const token = tokenOfPath(urlPath, opts.basePath);
     if (token === null) {
       req.resume();
       answer(res, 404, 'Not found.');
@@ -184,12 +223,15 @@ export function startUnsubscribeListener(opts: UnsubscribeListenerOptions): Prom
     }
     const unavailable = () =>
       answer(res, 503, 'Unsubscribing is not possible right now. Please try again later.', { 'Retry-After': '300' });
+    if (found === 'unavailable') {
+      req.resume();
+      unavailable();
+      return;
+    }
 
     if (req.method === 'GET' || req.method === 'HEAD') {
       req.resume();
-      const found = await opts.unsubscribe.check(token);
       if (found === 'valid') answer(res, 200, CONFIRM_PAGE, {}, true);
-      else if (found === 'unavailable') unavailable();
       else answer(res, 404, 'Not found.');
       return;
     }

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultDataDir, parseServeArgs } from '../../main/server/args';
+import { clientKey } from '../../main/server/client-address';
 import { contentSecurityPolicy, resolveStaticPath } from '../../main/server/http-server';
 import { TokenBuckets } from '../../main/server/token-bucket';
 import { isOneClickBody, tokenOfPath } from '../../main/server/unsubscribe-listener';
@@ -19,16 +20,32 @@ describe('parseServeArgs', () => {
       {
         port: 0,
         dataDir: '/data/ct',
-        oneClick: { baseUrl: 'https://mail.example.com/ct', host: '127.0.0.1', port: 8090 },
+        oneClick: { baseUrl: 'https://mail.example.com/ct', host: '127.0.0.1', port: 8090, trustProxy: false },
       },
     ],
     [
       ['--unsubscribe-url=https://u.example.org:8443', '--unsubscribe-listen=[::1]:0'],
-      { port: 0, dataDir: '/data/ct', oneClick: { baseUrl: 'https://u.example.org:8443', host: '::1', port: 0 } },
+      {
+        port: 0,
+        dataDir: '/data/ct',
+        oneClick: { baseUrl: 'https://u.example.org:8443', host: '::1', port: 0, trustProxy: false },
+      },
     ],
     [
       ['--unsubscribe-listen', '0.0.0.0:8090', '--unsubscribe-url', 'https://u.example.org'],
-      { port: 0, dataDir: '/data/ct', oneClick: { baseUrl: 'https://u.example.org', host: '0.0.0.0', port: 8090 } },
+      {
+        port: 0,
+        dataDir: '/data/ct',
+        oneClick: { baseUrl: 'https://u.example.org', host: '0.0.0.0', port: 8090, trustProxy: false },
+      },
+    ],
+    [
+      ['--unsubscribe-url', 'https://u.example.org', '--unsubscribe-listen', '8090', '--unsubscribe-trust-proxy'],
+      {
+        port: 0,
+        dataDir: '/data/ct',
+        oneClick: { baseUrl: 'https://u.example.org', host: '127.0.0.1', port: 8090, trustProxy: true },
+      },
     ],
   ])('%j', (argv, expected) => {
     expect(parseServeArgs(argv, env)).toEqual(expected);
@@ -51,6 +68,11 @@ describe('parseServeArgs', () => {
     [['--unsubscribe-url', 'https://u.example.org', '--unsubscribe-listen', '70000'], /must be a port or HOST:PORT/],
     [['--unsubscribe-url', 'https://u.example.org', '--unsubscribe-listen', 'a:b:1'], /must be a port or HOST:PORT/],
     [['--unsubscribe-url', 'https://u.example.org', '--unsubscribe-listen', '[zz]:1'], /must be a port or HOST:PORT/],
+    [['--unsubscribe-trust-proxy'], /belongs to the one-click unsubscribe endpoint/],
+    [
+      ['--unsubscribe-url', 'https://u.example.org', '--unsubscribe-listen', '1', '--unsubscribe-trust-proxy=yes'],
+      /takes no value/,
+    ],
   ])('refuses %j', (argv, message) => {
     expect(() => parseServeArgs(argv, env)).toThrow(message);
   });
@@ -169,5 +191,24 @@ describe('one-click listener parts', () => {
     const slow = new TokenBuckets({ burst: 1, perSecond: 0.1, maxClients: 10 });
     slow.take('x', 0);
     expect(slow.take('x', 0)).toEqual({ ok: false, retryAfterSeconds: 10 });
+  });
+});
+
+describe('clientKey', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['::FFFF:127.0.0.1', '127.0.0.1'],
+    // IPv6 by its /64: one line or host holds the whole prefix.
+    ['2001:db8:1:2::1', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:0DB8:0001:0002:0000:0000:0000:0001', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['64:ff9b::192.0.2.1', '64:ff9b:0:0::/64'],
+    ['', ''],
+  ])('%s → %s', (address, key) => {
+    expect(clientKey(address)).toBe(key);
   });
 });

@@ -8,12 +8,13 @@ import { createProcessor } from '../../main/engine/feedback/process';
 import { tokenKeyLoader } from '../../main/engine/feedback/token-key';
 import { silentLogger } from '../../main/engine/log';
 import {
+  type ListenerLimitsInput,
   type RunningListener,
   startUnsubscribeListener,
-  type UnsubscribeListenerLimits,
 } from '../../main/server/unsubscribe-listener';
 import { testContext } from '../helpers/context';
 import { addRecipients, type Harness, runUntil, startEngine } from '../helpers/engine-harness';
+import { MemorySecrets } from '../helpers/memory-secrets';
 import { tmpDir } from '../helpers/tmp';
 
 const BASE = 'https://unsub.example.com/ct';
@@ -85,7 +86,7 @@ function linkPath(raw: string): string {
   return new URL(url).pathname;
 }
 
-async function setUp(limits: Partial<UnsubscribeListenerLimits> = {}, now?: () => number) {
+async function setUp(opts: { limits?: ListenerLimitsInput; now?: () => number; trustProxy?: boolean } = {}) {
   h = await startEngine({ oneClick: { baseUrl: BASE } });
   listener = await startUnsubscribeListener({
     host: '127.0.0.1',
@@ -93,8 +94,7 @@ async function setUp(limits: Partial<UnsubscribeListenerLimits> = {}, now?: () =
     basePath: '/ct',
     unsubscribe: h.engine.unsubscribe,
     log: silentLogger,
-    limits,
-    ...(now ? { now } : {}),
+    ...opts,
   });
   return { harness: h, port: listener.port };
 }
@@ -313,22 +313,104 @@ describe('one-click unsubscribe', () => {
     expect(upgrade.status).toBe(404);
   });
 
-  it('answers 429 with Retry-After once a client has used its burst; other clients still get through', async () => {
+  it('answers 429 with Retry-After once a client has used its burst, yet a valid one-click POST still gets through', async () => {
     let now = 1_000_000;
-    const { harness, port } = await setUp({ burst: 3, perSecond: 0.5 }, () => now);
+    const { harness, port } = await setUp({ limits: { client: { burst: 3, perSecond: 0.5 } }, now: () => now });
     const { raw } = await sendCampaign(harness, ['ada@example.test']);
     const path = linkPath(raw.get('ada@example.test')!);
-    for (let i = 0; i < 3; i++) expect((await request(port, 'GET', path)).status).toBe(200);
-    const limited = await oneClick(port, path);
+    const [id, mac] = path.split('/').pop()!.split('-') as [string, string];
+    const forged = `/ct/u/${id}-${mac.endsWith('0') ? `${mac.slice(0, -1)}1` : `${mac.slice(0, -1)}0`}`;
+    // Someone (or everyone behind one proxy) spends the address's burst on other requests.
+    for (const p of ['/nothing', forged, '/ct/u/zzzzzz-00000000000000000000']) {
+      expect((await request(port, 'GET', p)).status).toBe(404);
+    }
+    const limited = await oneClick(port, forged);
     expect(limited.status).toBe(429);
     expect(limited.headers['retry-after']).toBe('2');
-    expect(harness.engine.store.suppressions.has('ada@example.test')).toBe(false);
-    // Behind the reverse proxy on this machine each forwarded client has its own bucket.
-    expect((await request(port, 'GET', path, { headers: { 'X-Forwarded-For': '203.0.113.7' } })).status).toBe(200);
-    // Two seconds later the client has a token again.
-    now += 2_000;
+    expect((await request(port, 'GET', '/nothing')).status).toBe(429);
+    // The recipient's own link is not charged to that address: it still works.
+    expect((await request(port, 'GET', path)).status).toBe(200);
     expect((await oneClick(port, path)).status).toBe(200);
     expect(harness.engine.store.suppressions.has('ada@example.test')).toBe(true);
+    // Two seconds later the client has a token again.
+    now += 2_000;
+    expect((await request(port, 'GET', '/nothing')).status).toBe(404);
+  });
+
+  it('a valid token has a budget of its own, and all valid tokens share one larger budget', async () => {
+    const now = 1_000_000;
+    const { harness, port } = await setUp({
+      limits: { client: { burst: 1 }, token: { burst: 2, perSecond: 0.1 }, valid: { burst: 3, perSecond: 1 } },
+      now: () => now,
+    });
+    const { raw } = await sendCampaign(harness, ['ada@example.test', 'bob@example.test', 'cy@example.test']);
+    const [ada, bob, cy] = ['ada@example.test', 'bob@example.test', 'cy@example.test'].map((a) =>
+      linkPath(raw.get(a)!),
+    );
+    expect((await request(port, 'GET', ada!)).status).toBe(200);
+    expect((await request(port, 'GET', ada!.toUpperCase().replace('/CT/U/', '/ct/u/'))).status).toBe(200);
+    // One recipient repeating their link spends their own budget, not everyone's.
+    expect((await request(port, 'GET', ada!)).status).toBe(429);
+    expect((await request(port, 'GET', bob!)).status).toBe(200);
+    expect((await request(port, 'GET', cy!)).status).toBe(429);
+  });
+
+  it('trusts X-Forwarded-For only when told the proxy sets it', async () => {
+    const limits = { client: { burst: 2, perSecond: 0.001 } };
+    const now = () => 1_000_000;
+    const spend = async (port: number, xff: string) =>
+      (await request(port, 'GET', '/x', { headers: { 'X-Forwarded-For': xff } })).status;
+
+    // By default the header is the client's own words: a fresh one per request gets no fresh bucket.
+    const off = await setUp({ limits, now });
+    expect([await spend(off.port, '198.51.100.1'), await spend(off.port, '198.51.100.2')]).toEqual([404, 404]);
+    expect(await spend(off.port, '198.51.100.3')).toBe(429);
+    await listener?.close();
+    await h?.close();
+
+    // Behind a proxy that sets it: each client its own bucket, IPv6 clients by their /64.
+    const on = await setUp({ limits, now, trustProxy: true });
+    expect([await spend(on.port, '203.0.113.7'), await spend(on.port, '203.0.113.7')]).toEqual([404, 404]);
+    expect(await spend(on.port, '203.0.113.7')).toBe(429);
+    // What the client wrote before the proxy's own entry does not count.
+    expect(await spend(on.port, '192.0.2.99, 203.0.113.7')).toBe(429);
+    expect(await spend(on.port, '203.0.113.8')).toBe(404);
+    expect([await spend(on.port, '2001:db8:1:2::1'), await spend(on.port, '2001:db8:1:2::2')]).toEqual([404, 404]);
+    expect(await spend(on.port, '2001:db8:1:2:ffff::9')).toBe(429);
+    expect(await spend(on.port, '2001:db8:1:3::1')).toBe(404);
+  });
+});
+
+describe('with the keychain locked', () => {
+  it('answers 503 and asks the keychain again only every few seconds, however many requests come', async () => {
+    class LockedSecrets extends MemorySecrets {
+      reads = 0;
+      override async get(key: string): Promise<string | null> {
+        this.reads++;
+        throw new Error(`The keychain is locked (${key})`);
+      }
+    }
+    const secrets = new LockedSecrets();
+    let now = 1_000_000;
+    h = await startEngine({ oneClick: { baseUrl: BASE }, secrets });
+    listener = await startUnsubscribeListener({
+      host: '127.0.0.1',
+      port: 0,
+      basePath: '/ct',
+      unsubscribe: h.engine.unsubscribe,
+      log: silentLogger,
+      now: () => now,
+    });
+    const path = '/ct/u/1-0123456789abcdef0123';
+    for (let i = 0; i < 10; i++) {
+      const r = i % 2 ? await oneClick(listener.port, path) : await request(listener.port, 'GET', path);
+      expect(r.status).toBe(503);
+      expect(r.headers['retry-after']).toBe('300');
+    }
+    expect(secrets.reads).toBe(1);
+    now += 5_000;
+    expect((await oneClick(listener.port, path)).status).toBe(503);
+    expect(secrets.reads).toBe(2);
   });
 });
 
