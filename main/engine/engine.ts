@@ -155,7 +155,7 @@ async function assemble(opts: EngineOptions, store: Store, unlock: () => void): 
     },
   };
 
-  const tokenKey = tokenKeyLoader(ctx.secrets, log);
+  const tokenKey = tokenKeyLoader(ctx.secrets, log, () => ctx.clock.now());
   // Read per notice: a change in Settings applies to the next bounce without a restart.
   const feedbackPolicy = () => feedbackPolicyOf(readSettings(store).feedback);
   const transports = new TransportCache(ctx, google);

@@ -40,9 +40,6 @@ export const DEFAULT_LISTENER_LIMITS: UnsubscribeListenerLimits = {
   maxBodyBytes: 4_096,
 };
 
-/** How long a signing key that could not be read (a locked keychain) is not asked for again. */
-const KEY_RETRY_MS = 5_000;
-
 export interface ListenerLimitsInput {
   client?: Partial<BucketLimits>;
   token?: Partial<BucketLimits>;
@@ -188,7 +185,6 @@ export function startUnsubscribeListener(opts: UnsubscribeListenerOptions): Prom
   const valid = new TokenBuckets({ ...limits.valid, maxClients: 1 });
   const now = opts.now ?? Date.now;
   const trustProxy = opts.trustProxy ?? false;
-  let keyDownUntil = 0;
   /** A valid token's own budget first, so one recipient repeating their link cannot spend everyone's. */
   const takeValid = (token: string, t: number): Take => {
     const own = tokens.take(token.toLowerCase(), t);
@@ -204,9 +200,9 @@ export function startUnsubscribeListener(opts: UnsubscribeListenerOptions): Prom
     // read, no more than parsing the request costs): a valid one spends the valid requests' budget,
     // never its client's, which every other request from that address shares.
     const acts = token !== null && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST');
-    // A locked keychain is asked again only every few seconds, not once per request of a flood.
-    const found = !acts ? null : now() < keyDownUntil ? 'unavailable' : await opts.unsubscribe.check(token);
-    if (found === 'unavailable') keyDownUntil = now() + KEY_RETRY_MS;
+    // A locked keychain is not asked once per request of a flood: the engine's key loader asks it
+    // again at most once a minute.
+    const found = acts ? await opts.unsubscribe.check(token) : null;
     const take =
       token !== null && found === 'valid'
         ? takeValid(token, now())

@@ -131,4 +131,38 @@ describe('token key', () => {
     const b = await tokenKeyLoader(secrets, silentLogger)();
     expect(b!.equals(a!)).toBe(true);
   });
+
+  it('while the keychain is out: one warning, one ask a minute, and tokens again once it is back', async () => {
+    let locked = true;
+    let asks = 0;
+    class LockedSecrets extends MemorySecrets {
+      override async get(key: string) {
+        asks++;
+        if (locked) throw new Error('The keychain is locked.');
+        return super.get(key);
+      }
+    }
+    const warnings: string[] = [];
+    const infos: string[] = [];
+    const log = { ...silentLogger, warn: (m: string) => warnings.push(m), info: (m: string) => infos.push(m) };
+    let t = 0;
+    const load = tokenKeyLoader(new LockedSecrets(), log, () => t);
+    for (let i = 0; i < 50; i++) expect(await load()).toBeNull();
+    expect(asks).toBe(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/Unsubscribe tokens are off .*keychain is locked/);
+
+    t = 59_999;
+    expect(await load()).toBeNull();
+    expect(asks).toBe(1);
+    t = 60_000;
+    expect(await load()).toBeNull();
+    expect(asks).toBe(2);
+    expect(warnings).toHaveLength(1);
+
+    locked = false;
+    t = 120_000;
+    expect((await load())?.length).toBe(32);
+    expect(infos).toEqual(['Unsubscribe tokens are on again: the keychain can be read.']);
+  });
 });
