@@ -532,6 +532,18 @@ describe('templates handlers', () => {
       ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
     ]);
     expect(p.unsubscribeNote).toMatch(/this recipient’s own/);
+    expect(p.unsubscribeNote).not.toMatch(/other accounts/);
+
+    // With a second account in the pool, the note names the account the preview is shown through.
+    const second = store.accounts.create(
+      { kind: 'outbox', label: 'Spare', fromName: 'Spare', fromAddress: 'spare@corp.example', limits: LIMITS },
+      clock.now(),
+    );
+    store.campaigns.saveSettings(c.id, { ...store.campaigns.get(c.id)!, pool: [acct.id, second.id] }, clock.now());
+    const rotating = await h['templates.preview']({ campaignId: c.id, recipientId: bob.id });
+    expect(rotating.unsubscribeNote).toMatch(
+      /Shown as sent through Work; the pool’s other accounts send from their own/,
+    );
 
     const other = store.campaigns.create(settings({ name: 'Other' }), clock.now());
     await expect(async () =>

@@ -111,7 +111,12 @@ export function templatesHandlers(
         : recipient
           ? 'Unsubscribe tokens are off until the keychain can be read: messages carry the plain address.'
           : 'Each recipient’s message carries their own unsubscribe token; this sample has none.';
-      return { recipientId: recipient?.id ?? null, address, ...rendered, headers, unsubscribeNote };
+      // The pool rotates: another account's message carries its own From and unsubscribe address.
+      const rotates = c.pool.filter((id) => store.accounts.get(id)).length > 1 && from.account;
+      const note = rotates
+        ? `${unsubscribeNote} Shown as sent through ${from.account!.label}; the pool’s other accounts send from their own addresses.`
+        : unsubscribeNote;
+      return { recipientId: recipient?.id ?? null, address, ...rendered, headers, unsubscribeNote: note };
     },
   };
 }
