@@ -118,25 +118,27 @@ const sendWindow = z
  * When feedback suppresses an address and pauses a campaign. Rates are percent of the campaign's
  * sent messages; the bounds keep the breaker meaningful (never 0, never so high it cannot trip).
  */
+/** The bounds of each feedback setting, for the schema below and the Settings form alike. */
+export const FEEDBACK_BOUNDS = {
+  softBounceLimit: { min: 1, max: 10, step: 1 },
+  bounceRatePercent: { min: 0.5, max: 25, step: 0.5 },
+  complaintRatePercent: { min: 0.05, max: 5, step: 0.05 },
+  minSent: { min: 10, max: 10_000, step: 10 },
+} as const;
+
+const bounded = (key: keyof typeof FEEDBACK_BOUNDS, message: string, int = false) => {
+  const { min, max } = FEEDBACK_BOUNDS[key];
+  return (int ? z.number().int() : z.number()).min(min, message).max(max, message);
+};
+
 export const feedbackSettings = z.strictObject({
-  softBounceLimit: z
-    .number()
-    .int()
-    .min(1, 'Suppress after 1 to 10 soft bounces.')
-    .max(10, 'Suppress after 1 to 10 soft bounces.'),
-  bounceRatePercent: z
-    .number()
-    .min(0.5, 'The bounce rate that pauses a campaign must be 0.5% to 25%.')
-    .max(25, 'The bounce rate that pauses a campaign must be 0.5% to 25%.'),
-  complaintRatePercent: z
-    .number()
-    .min(0.05, 'The complaint rate that pauses a campaign must be 0.05% to 5%.')
-    .max(5, 'The complaint rate that pauses a campaign must be 0.05% to 5%.'),
-  minSent: z
-    .number()
-    .int()
-    .min(10, 'Judge the rates from 10 to 10,000 sent messages on.')
-    .max(10_000, 'Judge the rates from 10 to 10,000 sent messages on.'),
+  softBounceLimit: bounded('softBounceLimit', 'Suppress after 1 to 10 soft bounces.', true),
+  bounceRatePercent: bounded('bounceRatePercent', 'The bounce rate that pauses a campaign must be 0.5% to 25%.'),
+  complaintRatePercent: bounded(
+    'complaintRatePercent',
+    'The complaint rate that pauses a campaign must be 0.05% to 5%.',
+  ),
+  minSent: bounded('minSent', 'Judge the rates from 10 to 10,000 sent messages on.', true),
 });
 export type FeedbackSettings = z.infer<typeof feedbackSettings>;
 
